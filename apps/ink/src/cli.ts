@@ -1,0 +1,1 @@
+console.log('voxelflow-ink: not implemented yet');

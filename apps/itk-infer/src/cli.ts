@@ -1,0 +1,1 @@
+console.log('itk-infer: not implemented yet');

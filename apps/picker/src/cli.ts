@@ -1,0 +1,1 @@
+console.log('voxelflow-pick: not implemented yet');

@@ -1,0 +1,2 @@
+/** @packageDocumentation The Accumulator: Gaussian-weighted merging of patch logits into output chunks, with Piscina workers. */
+export const PACKAGE_NAME = '@voxelflow/blend';

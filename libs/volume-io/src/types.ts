@@ -1,0 +1,90 @@
+/**
+ * The Volume contract. Arrays are C-order (last axis fastest): a 3D volume has shape (Z, Y, X),
+ * a multi-channel one (C, Z, Y, X). Geometry is physical and follows ITK: `spacing` and `origin`
+ * are given for (x, y, z) and `direction` is the row-major 3×3 LPS matrix whose column c is the
+ * direction of array axis x, y, z for c = 0, 1, 2.
+ */
+export type DType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float16' | 'float32' | 'float64';
+
+/**
+ * The typed array that holds each dtype. float16 is held as its raw bits in a Uint16Array
+ * (Node 20 has no Float16Array); convert with `float16ToFloat32` / `float32ToFloat16`.
+ */
+export interface DTypeArrayMap {
+  uint8: Uint8Array;
+  int8: Int8Array;
+  uint16: Uint16Array;
+  int16: Int16Array;
+  uint32: Uint32Array;
+  int32: Int32Array;
+  float16: Uint16Array;
+  float32: Float32Array;
+  float64: Float64Array;
+}
+export type TypedArray = DTypeArrayMap[DType];
+
+/** A dense C-contiguous n-d array. */
+export interface NdArray<T extends TypedArray = TypedArray> {
+  data: T;
+  shape: number[];
+}
+
+/** A half-open box [start, stop) per axis, in voxels, in the volume's axis order. */
+export interface Box {
+  start: number[];
+  stop: number[];
+}
+
+export interface Geometry {
+  /** Voxel size along x, y, z (physical units, usually mm; Å for cryo-ET). */
+  spacing: [number, number, number];
+  /** Physical position of voxel (0, 0, 0), x, y, z. */
+  origin: [number, number, number];
+  /** Row-major 3×3 direction cosines (LPS), column c = array axis x, y, z. */
+  direction: [number, number, number, number, number, number, number, number, number];
+  /** Unit of spacing/origin when known ('millimeter', 'micrometer', 'angstrom'…). */
+  unit?: string;
+}
+
+export type VolumeFormat =
+  | 'zarr2'
+  | 'zarr3'
+  | 'ome-zarr'
+  | 'tiff-stack'
+  | 'tiff'
+  | 'nifti'
+  | 'metaimage'
+  | 'nrrd'
+  | 'layers';
+
+export type ZarrCodec =
+  | { name: 'none' }
+  | { name: 'blosc'; cname: 'lz4' | 'zstd' | 'zlib' | 'blosclz'; clevel: number; shuffle: 'noshuffle' | 'shuffle' | 'bitshuffle' }
+  | { name: 'zstd'; level: number }
+  | { name: 'gzip'; level: number };
+
+export interface Volume {
+  /** Where it lives (path or URL), for messages. */
+  readonly url: string;
+  readonly format: VolumeFormat;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Storage chunk shape (the whole shape for unchunked formats). */
+  readonly chunkShape: readonly number[];
+  readonly geometry: Geometry;
+  /** Value of voxels whose chunk is absent. */
+  readonly fillValue: number;
+  /** Free-form attributes (Zarr attributes, NIfTI description…). */
+  readonly attributes: Record<string, unknown>;
+  /** The voxels in `box`, as a C-contiguous array of the volume's dtype. Out-of-range boxes are an error. */
+  read(box: Box): Promise<NdArray>;
+  /** Writes `data` (shape = box extent, the volume's dtype) into `box`. */
+  write(box: Box, data: NdArray): Promise<void>;
+  /**
+   * Whether the storage chunk at chunk-grid index `coords` exists. Absent chunks are fill value;
+   * callers use this to skip empty input without reading it. Unchunked formats always answer true.
+   */
+  hasChunk(coords: readonly number[]): Promise<boolean>;
+  /** Flushes whole-file formats (NIfTI, TIFF, MHA) to storage; a no-op for chunked ones. */
+  close(): Promise<void>;
+}
