@@ -1,0 +1,7 @@
+/**
+ * @packageDocumentation Terminal support shared by the VoxelFlow apps: progress display (a bar on a
+ * TTY, plain lines otherwise), one-line error exits and snake_case flag aliases.
+ */
+export { ProgressDisplay, formatProgressLine, formatDuration, type ProgressLike, type ProgressDisplayOptions } from './progress-display';
+export { runCommand, errorLine, EXIT_FAILURE, EXIT_USAGE } from './run-command';
+export { snakeAlias, withSnakeAliases, parseNumberList } from './flag-aliases';

@@ -1,0 +1,155 @@
+/**
+ * Runs a batch of normalized patches through every model of an ensemble under every test-time
+ * transform, and returns the mean logits — logits, not probabilities, are averaged (as nnU-Net and
+ * Vesuvius do). All buffers are allocated once and reused across batches.
+ */
+import type { ModelBackend, Tensor } from './backend';
+import { ModelMismatchError } from './errors';
+import { float16BitsToFloat32, float32ToFloat16Bits } from './float16';
+
+/** A test-time transform of one [C, ...spatial] patch and its exact inverse. */
+export interface PatchTransform {
+  readonly name: string;
+  /** Whether this is the identity (lets the runner skip copies). */
+  readonly identity?: boolean;
+  /** dst = T(src); both [channels, ...spatial]. */
+  apply(src: Float32Array, dst: Float32Array, channels: number, spatial: readonly number[]): void;
+  /** dst = T⁻¹(src); both [channels, ...spatial]. */
+  invert(src: Float32Array, dst: Float32Array, channels: number, spatial: readonly number[]): void;
+}
+
+export interface ModelRunnerOptions {
+  backends: readonly ModelBackend[];
+  transforms: readonly PatchTransform[];
+  patchSize: readonly number[];
+  inChannels: number;
+  maxBatch: number;
+}
+
+function fixedBatch(backend: ModelBackend): number | undefined {
+  const d = backend.inputs[0]?.shape[0];
+  return typeof d === 'number' && d > 0 ? d : undefined;
+}
+
+export class ModelRunner {
+  readonly patchVoxels: number;
+  /** Output channels, known after the first batch (or from the model's declared output shape). */
+  outChannels: number | undefined;
+  private readonly inVox: number;
+  private transformed: Float32Array;
+  private sum: Float32Array | undefined;
+  private tmp: Float32Array | undefined;
+  /** Seconds spent inside backend.run, summed (for the wall-time vs model-time report). */
+  modelSeconds = 0;
+  /** Number of backend.run calls. */
+  runs = 0;
+
+  constructor(private readonly options: ModelRunnerOptions) {
+    this.patchVoxels = options.patchSize.reduce((a, b) => a * b, 1);
+    this.inVox = this.patchVoxels * options.inChannels;
+    this.transformed = new Float32Array(this.inVox * options.maxBatch);
+    const declared = options.backends[0]?.outputs[0]?.shape[1];
+    if (typeof declared === 'number') this.outChannels = declared;
+  }
+
+  /**
+   * Mean logits of `count` patches stored back to back in `input` ([count, Cin, ...patch]). Returns a
+   * view of an internal buffer [count, C, ...patch], valid until the next call.
+   */
+  async run(input: Float32Array, count: number): Promise<Float32Array> {
+    const { backends, transforms, inChannels, patchSize } = this.options;
+    let initialized = false;
+    for (const t of transforms) {
+      let src = input;
+      if (!t.identity) {
+        for (let b = 0; b < count; b++) {
+          t.apply(
+            input.subarray(b * this.inVox, (b + 1) * this.inVox),
+            this.transformed.subarray(b * this.inVox, (b + 1) * this.inVox),
+            inChannels,
+            patchSize,
+          );
+        }
+        src = this.transformed;
+      }
+      for (const backend of backends) {
+        const out = await this.runBackend(backend, src, count);
+        const C = this.outChannels!;
+        const outVox = C * this.patchVoxels;
+        if (!this.sum || this.sum.length < outVox * this.options.maxBatch) {
+          this.sum = new Float32Array(outVox * this.options.maxBatch);
+          this.tmp = new Float32Array(outVox);
+        }
+        const sum = this.sum;
+        for (let b = 0; b < count; b++) {
+          let patch = out.subarray(b * outVox, (b + 1) * outVox);
+          if (!t.identity) {
+            t.invert(patch, this.tmp!, C, patchSize);
+            patch = this.tmp!;
+          }
+          const off = b * outVox;
+          if (!initialized) sum.set(patch, off);
+          else for (let i = 0; i < outVox; i++) sum[off + i]! += patch[i]!;
+        }
+        initialized = true;
+      }
+    }
+    const n = transforms.length * backends.length;
+    const result = this.sum!.subarray(0, count * this.outChannels! * this.patchVoxels);
+    if (n > 1) {
+      const inv = 1 / n;
+      for (let i = 0; i < result.length; i++) result[i]! *= inv;
+    }
+    return result;
+  }
+
+  /** Runs one backend over `count` patches, honouring a fixed batch dimension and float16 I/O. */
+  private async runBackend(backend: ModelBackend, src: Float32Array, count: number): Promise<Float32Array> {
+    const { inChannels, patchSize } = this.options;
+    const step = fixedBatch(backend) ?? count;
+    const outs: Float32Array[] = [];
+    for (let b0 = 0; b0 < count; b0 += step) {
+      const n = Math.min(step, count - b0);
+      let data = src.subarray(b0 * this.inVox, (b0 + n) * this.inVox);
+      if (n < step) {
+        // A model with a fixed batch dimension gets its last batch padded with zeros.
+        const padded = new Float32Array(step * this.inVox);
+        padded.set(data);
+        data = padded;
+      }
+      const dtype = backend.inputs[0]?.dtype ?? 'float32';
+      const tensor: Tensor = {
+        dtype,
+        data: dtype === 'float16' ? float32ToFloat16Bits(data) : data,
+        shape: [step, inChannels, ...patchSize],
+      };
+      const t0 = performance.now();
+      const out = await backend.run(tensor);
+      this.modelSeconds += (performance.now() - t0) / 1000;
+      this.runs++;
+      const C = out.shape[1];
+      const spatial = out.shape.slice(2);
+      if (out.shape[0] !== step || C === undefined || spatial.length !== patchSize.length || spatial.some((s, a) => s !== patchSize[a])) {
+        throw new ModelMismatchError(
+          `model output shape [${out.shape.join(', ')}] does not match the patch [${step}, C, ${patchSize.join(', ')}]; the model must keep the spatial size`,
+        );
+      }
+      if (this.outChannels === undefined) this.outChannels = C;
+      else if (C !== this.outChannels) {
+        throw new ModelMismatchError(
+          `models of the ensemble disagree on output channels (${this.outChannels} vs ${C}); ensemble only models with the same classes`,
+        );
+      }
+      const f32 = out.dtype === 'float16' ? float16BitsToFloat32(out.data as Uint16Array) : (out.data as Float32Array);
+      outs.push(f32.subarray(0, n * C * this.patchVoxels));
+    }
+    if (outs.length === 1) return outs[0]!;
+    const all = new Float32Array(outs.reduce((a, o) => a + o.length, 0));
+    let off = 0;
+    for (const o of outs) {
+      all.set(o, off);
+      off += o.length;
+    }
+    return all;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The predict loop: read → normalize → (TTA × ensemble) → sink, batch by batch, with the next batch's
+ * reads and normalization running while the model works on the current one (ONNX Runtime runs off the
+ * JavaScript thread, so the overlap is real). Two input buffers alternate; nothing is allocated per patch.
+ */
+import type { ModelRunner } from './model-runner';
+import type { PatchResult, PatchSink } from './sink';
+import { AbortedError } from './errors';
+import type { ProgressTracker } from './progress';
+
+/** A patch to process: its global index and start. */
+export interface PatchRefLike {
+  index: number;
+  start: number[];
+}
+
+export interface PatchLoopOptions {
+  /** Patches in visit order. */
+  patches: readonly PatchRefLike[];
+  /**
+   * Fills `dst` ([Cin, ...patch], float32, normalized, zero-padded) with the patch at `start`; returns
+   * false when the patch is empty (homogeneous input) and need not run.
+   */
+  readPatch(start: readonly number[], dst: Float32Array): Promise<boolean>;
+  /** Cheap pre-check that needs no read (e.g. every input chunk absent); true → empty. */
+  isKnownEmpty?(start: readonly number[]): Promise<boolean> | boolean;
+  runner: ModelRunner;
+  batchSize: number;
+  /** Input values per patch: Cin × patch voxels. */
+  inputVoxels: number;
+  sink: PatchSink;
+  progress?: ProgressTracker;
+  signal?: AbortSignal;
+}
+
+export interface PatchLoopStats {
+  processed: number;
+  empty: number;
+  /** Seconds the loop waited for reads that had not finished when the model was free. */
+  readWaitSeconds: number;
+  /** Seconds spent in sink.write (encoding, backpressure). */
+  writeSeconds: number;
+}
+
+interface PreparedBatch {
+  refs: PatchRefLike[];
+  /** Per ref: true when non-empty, i.e. its input sits in `input` at its slot among the non-empty ones. */
+  full: boolean[];
+  input: Float32Array;
+  nonEmpty: number;
+}
+
+export async function runPatchLoop(o: PatchLoopOptions): Promise<PatchLoopStats> {
+  const { patches, batchSize, inputVoxels } = o;
+  const buffers = [new Float32Array(batchSize * inputVoxels), new Float32Array(batchSize * inputVoxels)];
+  const stats: PatchLoopStats = { processed: 0, empty: 0, readWaitSeconds: 0, writeSeconds: 0 };
+  const checkAbort = () => {
+    if (o.signal?.aborted) throw new AbortedError('cancelled; rerun the same command to resume where it stopped');
+  };
+
+  async function prepare(first: number, buffer: Float32Array): Promise<PreparedBatch> {
+    const refs = patches.slice(first, first + batchSize) as PatchRefLike[];
+    const known = await Promise.all(refs.map((r) => (o.isKnownEmpty ? o.isKnownEmpty(r.start) : false)));
+    // Non-empty patches are packed to the front of the buffer in order, so the model sees one dense batch.
+    const slots: number[] = [];
+    let next = 0;
+    for (let i = 0; i < refs.length; i++) slots.push(known[i] ? -1 : next++);
+    const full = await Promise.all(
+      refs.map((r, i) =>
+        slots[i]! < 0 ? false : o.readPatch(r.start, buffer.subarray(slots[i]! * inputVoxels, (slots[i]! + 1) * inputVoxels)),
+      ),
+    );
+    // Reading marked some patches empty: compact the survivors.
+    let w = 0;
+    for (let i = 0; i < refs.length; i++) {
+      if (!full[i]) continue;
+      const s = slots[i]!;
+      if (s !== w) buffer.copyWithin(w * inputVoxels, s * inputVoxels, (s + 1) * inputVoxels);
+      w++;
+    }
+    return { refs, full, input: buffer, nonEmpty: w };
+  }
+
+  let pending: Promise<PreparedBatch> | undefined = patches.length ? prepare(0, buffers[0]!) : undefined;
+  let flip = 0;
+  for (let first = 0; pending; first += batchSize) {
+    checkAbort();
+    const t0 = performance.now();
+    const batch = await pending;
+    stats.readWaitSeconds += (performance.now() - t0) / 1000;
+    flip ^= 1;
+    const nextFirst = first + batchSize;
+    pending = nextFirst < patches.length ? prepare(nextFirst, buffers[flip]!) : undefined;
+    // Keep a rejected prefetch from surfacing as an unhandled rejection while we await the model.
+    pending?.catch(() => undefined);
+
+    let logits: Float32Array | undefined;
+    if (batch.nonEmpty > 0) logits = await o.runner.run(batch.input, batch.nonEmpty);
+    const outVox = batch.nonEmpty > 0 ? logits!.length / batch.nonEmpty : 0;
+    const results: PatchResult[] = [];
+    let k = 0;
+    for (let i = 0; i < batch.refs.length; i++) {
+      const r = batch.refs[i]!;
+      if (batch.full[i]) {
+        results.push({ index: r.index, start: r.start, logits: logits!.subarray(k * outVox, (k + 1) * outVox) });
+        k++;
+      } else {
+        results.push({ index: r.index, start: r.start, logits: null });
+      }
+    }
+    const tw = performance.now();
+    await o.sink.write(results);
+    stats.writeSeconds += (performance.now() - tw) / 1000;
+    const empty = batch.refs.length - batch.nonEmpty;
+    stats.processed += batch.refs.length;
+    stats.empty += empty;
+    o.progress?.advance(batch.refs.length, empty);
+  }
+  return stats;
+}
