@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url in the CJS build (the test-server helpers resolve s3rver relative to this file).
+  shims: true,
 });

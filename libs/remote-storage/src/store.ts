@@ -1,6 +1,6 @@
 /**
- * The one storage abstraction every format reads and writes through. Keys are relative,
- * '/'-separated paths below the store's root (no leading '/', no '..').
+ * A byte range of an object. Ranges are clamped to the object: a range past the end yields fewer (or
+ * zero) bytes, never an error.
  */
 export type ByteRange =
   /** `length` bytes from `offset` (to the end when `length` is omitted). */
@@ -8,6 +8,7 @@ export type ByteRange =
   /** The last `suffixLength` bytes. */
   | { suffixLength: number };
 
+/** What `head` knows about an object. */
 export interface ObjectInfo {
   /** Size in bytes. */
   size: number;
@@ -15,6 +16,10 @@ export interface ObjectInfo {
   etag?: string;
 }
 
+/**
+ * The one storage abstraction every format reads and writes through. Keys are relative,
+ * '/'-separated paths below the store's root (no leading '/', no '..').
+ */
 export interface Store {
   /** The root this store was opened at, as a URL or path (for messages). */
   readonly url: string;
