@@ -1,0 +1,11 @@
+/** Any numeric (non-BigInt) typed array a volume, patch or logits buffer may be held in. */
+export type NumericArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array;
