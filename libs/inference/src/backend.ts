@@ -1,3 +1,5 @@
+import type { IntensityProperties, NormalizationScheme } from '@voxelflow/normalization';
+
 /**
  * The model-backend contract. The engine talks to models only through this; a backend
  * (runtime-onnx, a future runtime-webgpu…) is a separate package that implements it.
@@ -20,26 +22,7 @@ export interface TensorInfo {
   shape: (number | string | null)[];
 }
 
-/** How input intensities are brought into the range the model was trained on. */
-export type NormalizationScheme =
-  | 'none'
-  | 'instance_zscore'
-  | 'global_zscore'
-  | 'instance_minmax'
-  | 'ct'
-  | 'window'
-  | 'clip_scale';
-
-/** nnU-Net's foreground intensity statistics (one channel). */
-export interface IntensityProperties {
-  mean: number;
-  std: number;
-  percentile_00_5: number;
-  percentile_99_5: number;
-  min?: number;
-  max?: number;
-  median?: number;
-}
+export type { IntensityProperties, NormalizationScheme };
 
 /** What a model needs and produces; every field may be overridden from the command line. */
 export interface ModelCard {

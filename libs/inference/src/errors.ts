@@ -21,11 +21,6 @@ export class InvalidOptionError extends InferenceError {
   override name = 'InvalidOptionError';
 }
 
-/** The input volume holds NaN or Inf, which every normalization would spread over a whole patch. */
-export class NonFiniteInputError extends InferenceError {
-  override name = 'NonFiniteInputError';
-}
-
 /** An existing output was made with a different configuration; rerun with overwrite to replace it. */
 export class OutputConflictError extends InferenceError {
   override name = 'OutputConflictError';

@@ -1,4 +1,10 @@
-/** @packageDocumentation The VoxelFlow inference engine: the ModelBackend contract, model resolution, the predict loop. */
+/**
+ * @packageDocumentation
+ * The VoxelFlow inference engine: the ModelBackend contract, model cards and model resolution, the
+ * predict loop (read → normalize → TTA → backend → sink), and the Vesuvius logits-part contract.
+ */
+
+// The backend contract
 export type {
   ModelBackend,
   ModelCard,
@@ -9,14 +15,41 @@ export type {
   IntensityProperties,
 } from './backend';
 
+// Errors
 export * from './errors';
+
+// Model cards and model resolution
 export {
   MODEL_CARD_METADATA_KEY,
   SIDECAR_CARD_FILE,
   parseModelCard,
-  parseIntensityProperties,
   modelCardFromMetadata,
   modelCardFromNnunet,
   mergeModelCards,
 } from './model-card';
+export { resolveModel, type ResolvedModel, type ResolveModelOptions, type BackendOptions, type BackendFactory } from './model-resolution';
+
+// Runs
 export { resolvePart, type PartAssignment } from './part-env';
+export { setupRun, type RunOptions, type RunSetup } from './run-setup';
+export { predict, type PredictOptions, type PredictResult } from './predict';
+export { ModelRunner, type ModelRunnerOptions } from './model-runner';
+export { PatchReader, type PatchReaderOptions } from './patch-reader';
+export { runPatchLoop, type PatchLoopOptions, type PatchLoopStats, type PatchRefLike } from './patch-loop';
+export type { PatchResult, PatchSink } from './sink';
+export { ProgressTracker, type ProgressEvent, type ProgressCallback } from './progress';
+export { computeVolumeStatistics, cachedVolumeStatistics, type VolumeStatistics } from './volume-statistics';
+
+// The logits-part data contract
+export {
+  LogitsPartWriter,
+  listLogitsParts,
+  logitsPartName,
+  coordinatesPartName,
+  logitsCodec,
+  configHash,
+  joinUrl,
+  type LogitsPartOptions,
+  type LogitsPartAttributes,
+  type LogitsCompressor,
+} from './logits-store';

@@ -2,7 +2,8 @@
  * Model cards: what a model needs (patch size, normalization, classes…) from wherever it is written —
  * ONNX `metadata_props`, a sidecar `voxelflow.json`, or nnU-Net's `plans.json` + `dataset.json`.
  */
-import type { IntensityProperties, ModelCard, NormalizationScheme } from './backend';
+import { NORMALIZATION_SCHEMES, readIntensityProperties, type NormalizationScheme } from '@voxelflow/normalization';
+import type { ModelCard } from './backend';
 import { ModelLoadError } from './errors';
 
 /**
@@ -14,15 +15,7 @@ export const MODEL_CARD_METADATA_KEY = 'voxelflow.card';
 /** File name of the sidecar card that may sit beside a model file. */
 export const SIDECAR_CARD_FILE = 'voxelflow.json';
 
-const SCHEMES: readonly NormalizationScheme[] = [
-  'none',
-  'instance_zscore',
-  'global_zscore',
-  'instance_minmax',
-  'ct',
-  'window',
-  'clip_scale',
-];
+const SCHEMES: readonly string[] = NORMALIZATION_SCHEMES;
 
 function num(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -67,7 +60,7 @@ export function parseModelCard(json: unknown, source: string): ModelCard {
   if (Array.isArray(labels) && labels.every((l) => typeof l === 'string')) card.labels = labels as string[];
   const norm = take('normalization', 'normalization_scheme');
   if (norm !== undefined) {
-    if (typeof norm !== 'string' || !SCHEMES.includes(norm as NormalizationScheme)) {
+    if (typeof norm !== 'string' || !SCHEMES.includes(norm)) {
       throw new ModelLoadError(
         `${source}: unknown normalization ${JSON.stringify(norm)}; use one of ${SCHEMES.join(', ')}`,
       );
@@ -75,7 +68,7 @@ export function parseModelCard(json: unknown, source: string): ModelCard {
     card.normalization = norm as NormalizationScheme;
   }
   const ip = take('intensityProperties', 'intensity_properties');
-  if (ip !== undefined) card.intensityProperties = parseIntensityProperties(ip, source);
+  if (ip !== undefined) card.intensityProperties = readIntensityProperties(ip, { source });
   const wl = num(take('windowLevel', 'window_level'));
   if (wl !== undefined) card.windowLevel = wl;
   const ww = num(take('windowWidth', 'window_width'));
@@ -95,32 +88,6 @@ export function parseModelCard(json: unknown, source: string): ModelCard {
   if (given && typeof given === 'object') Object.assign(extra, given);
   if (Object.keys(extra).length) card.extra = extra;
   return card;
-}
-
-/** Reads nnU-Net-style intensity statistics: flat, wrapped in `intensity_properties`, or per channel. */
-export function parseIntensityProperties(json: unknown, source: string): IntensityProperties {
-  let o = json as Record<string, unknown> | null;
-  if (o && typeof o === 'object') {
-    if (o['intensity_properties']) o = o['intensity_properties'] as Record<string, unknown>;
-    const perChannel =
-      o['foreground_intensity_properties_per_channel'] ?? o['foreground_intensity_properties_by_modality'];
-    if (perChannel && typeof perChannel === 'object') o = (perChannel as Record<string, unknown>)['0'] as never;
-  }
-  const mean = num(o?.['mean']);
-  const std = num(o?.['std']);
-  const lo = num(o?.['percentile_00_5']);
-  const hi = num(o?.['percentile_99_5']);
-  if (mean === undefined || std === undefined || lo === undefined || hi === undefined) {
-    throw new ModelLoadError(
-      `${source}: intensity properties need mean, std, percentile_00_5 and percentile_99_5 (nnU-Net's foreground_intensity_properties_per_channel["0"])`,
-    );
-  }
-  const out: IntensityProperties = { mean, std, percentile_00_5: lo, percentile_99_5: hi };
-  for (const k of ['min', 'max', 'median'] as const) {
-    const v = num(o?.[k]);
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
 }
 
 /**
@@ -189,10 +156,11 @@ export function modelCardFromNnunet(plans: unknown, dataset: unknown, configurat
   const first = channels['0'];
   card.inChannels = Object.keys(channels).length || undefined;
   if (card.inChannels === undefined) delete card.inChannels;
-  // nnU-Net: "CT" → CT normalization, "noNorm" → none, anything else z-score per image.
-  card.normalization = first === undefined ? 'instance_zscore' : /^ct$/i.test(first) ? 'ct' : first === 'noNorm' ? 'none' : first === 'rescale_to_0_1' ? 'instance_minmax' : 'instance_zscore';
+  // nnU-Net: "CT" → CT normalization, "noNorm" → none, anything else z-score over the whole image
+  // (global_zscore: the engine computes the volume's statistics in one streaming pass).
+  card.normalization = first === undefined ? 'instance_zscore' : /^ct$/i.test(first) ? 'ct' : first === 'noNorm' ? 'none' : first === 'rescale_to_0_1' ? 'instance_minmax' : 'global_zscore';
   if (card.normalization === 'ct' && p['foreground_intensity_properties_per_channel'] !== undefined) {
-    card.intensityProperties = parseIntensityProperties(plans, 'plans.json');
+    card.intensityProperties = readIntensityProperties(plans, { source: 'plans.json' });
   }
   const labels = d['labels'] as Record<string, unknown> | undefined;
   if (labels && typeof labels === 'object') {

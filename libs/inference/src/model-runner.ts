@@ -3,24 +3,15 @@
  * transform, and returns the mean logits — logits, not probabilities, are averaged (as nnU-Net and
  * Vesuvius do). All buffers are allocated once and reused across batches.
  */
+import type { TtaTransform } from '@voxelflow/tiling';
+import { float16ToFloat32, float32ToFloat16 } from '@voxelflow/volume-io';
 import type { ModelBackend, Tensor } from './backend';
 import { ModelMismatchError } from './errors';
-import { float16BitsToFloat32, float32ToFloat16Bits } from './float16';
-
-/** A test-time transform of one [C, ...spatial] patch and its exact inverse. */
-export interface PatchTransform {
-  readonly name: string;
-  /** Whether this is the identity (lets the runner skip copies). */
-  readonly identity?: boolean;
-  /** dst = T(src); both [channels, ...spatial]. */
-  apply(src: Float32Array, dst: Float32Array, channels: number, spatial: readonly number[]): void;
-  /** dst = T⁻¹(src); both [channels, ...spatial]. */
-  invert(src: Float32Array, dst: Float32Array, channels: number, spatial: readonly number[]): void;
-}
 
 export interface ModelRunnerOptions {
   backends: readonly ModelBackend[];
-  transforms: readonly PatchTransform[];
+  /** Test-time transforms (tiling's `ttaTransforms`); `identity` alone means no TTA. */
+  transforms: readonly TtaTransform[];
   patchSize: readonly number[];
   inChannels: number;
   maxBatch: number;
@@ -60,16 +51,12 @@ export class ModelRunner {
     const { backends, transforms, inChannels, patchSize } = this.options;
     let initialized = false;
     for (const t of transforms) {
+      const identity = t.name === 'identity';
       let src = input;
-      if (!t.identity) {
-        for (let b = 0; b < count; b++) {
-          t.apply(
-            input.subarray(b * this.inVox, (b + 1) * this.inVox),
-            this.transformed.subarray(b * this.inVox, (b + 1) * this.inVox),
-            inChannels,
-            patchSize,
-          );
-        }
+      if (!identity) {
+        // Leading axes (batch, channel) are carried along: one call transforms the whole batch.
+        const shape = [count, inChannels, ...patchSize];
+        t.apply({ data: input.subarray(0, count * this.inVox), shape }, { data: this.transformed.subarray(0, count * this.inVox), shape });
         src = this.transformed;
       }
       for (const backend of backends) {
@@ -83,8 +70,9 @@ export class ModelRunner {
         const sum = this.sum;
         for (let b = 0; b < count; b++) {
           let patch = out.subarray(b * outVox, (b + 1) * outVox);
-          if (!t.identity) {
-            t.invert(patch, this.tmp!, C, patchSize);
+          if (!identity) {
+            const shape = [C, ...patchSize];
+            t.invert({ data: patch, shape }, { data: this.tmp!, shape });
             patch = this.tmp!;
           }
           const off = b * outVox;
@@ -120,7 +108,7 @@ export class ModelRunner {
       const dtype = backend.inputs[0]?.dtype ?? 'float32';
       const tensor: Tensor = {
         dtype,
-        data: dtype === 'float16' ? float32ToFloat16Bits(data) : data,
+        data: dtype === 'float16' ? float32ToFloat16(data) : data,
         shape: [step, inChannels, ...patchSize],
       };
       const t0 = performance.now();
@@ -140,7 +128,7 @@ export class ModelRunner {
           `models of the ensemble disagree on output channels (${this.outChannels} vs ${C}); ensemble only models with the same classes`,
         );
       }
-      const f32 = out.dtype === 'float16' ? float16BitsToFloat32(out.data as Uint16Array) : (out.data as Float32Array);
+      const f32 = out.dtype === 'float16' ? float16ToFloat32(out.data as Uint16Array) : (out.data as Float32Array);
       outs.push(f32.subarray(0, n * C * this.patchVoxels));
     }
     if (outs.length === 1) return outs[0]!;
