@@ -33,8 +33,8 @@ describe('progress display', () => {
 describe('flags', () => {
   it('adds snake_case aliases to multi-word flags only', () => {
     const o = withSnakeAliases({ 'model-path': { alias: 'm' }, overlap: {} });
-    expect(o['model-path'].alias).toEqual(['m', 'model_path']);
-    expect(o.overlap.alias).toBeUndefined();
+    expect((o['model-path'] as { alias?: unknown }).alias).toEqual(['m', 'model_path']);
+    expect((o.overlap as { alias?: unknown }).alias).toBeUndefined();
   });
 
   it('parses number lists and names the flag on bad input', () => {

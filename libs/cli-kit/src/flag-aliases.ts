@@ -9,11 +9,12 @@ export function snakeAlias(flag: string): string | undefined {
 }
 
 /** Adds the snake_case alias to every multi-word option of a yargs options map (returns a new map). */
-export function withSnakeAliases<T extends Record<string, { alias?: string | readonly string[] }>>(options: T): T {
+export function withSnakeAliases<T extends Record<string, object>>(options: T): T {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(options)) {
     const snake = snakeAlias(name);
-    const given = spec.alias === undefined ? [] : Array.isArray(spec.alias) ? [...spec.alias] : [spec.alias as string];
+    const alias = (spec as { alias?: string | readonly string[] }).alias;
+    const given = alias === undefined ? [] : typeof alias === 'string' ? [alias] : [...alias];
     out[name] = snake && !given.includes(snake) ? { ...spec, alias: [...given, snake] } : spec;
   }
   return out as T;

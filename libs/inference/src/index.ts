@@ -33,6 +33,7 @@ export { resolveModel, type ResolvedModel, type ResolveModelOptions, type Backen
 export { resolvePart, type PartAssignment } from './part-env';
 export { setupRun, type RunOptions, type RunSetup } from './run-setup';
 export { predict, type PredictOptions, type PredictResult } from './predict';
+export { estimatePredict, type PredictEstimate } from './estimate';
 export { ModelRunner, type ModelRunnerOptions } from './model-runner';
 export { PatchReader, type PatchReaderOptions } from './patch-reader';
 export { runPatchLoop, type PatchLoopOptions, type PatchLoopStats, type PatchRefLike } from './patch-loop';

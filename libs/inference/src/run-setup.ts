@@ -93,7 +93,11 @@ function fixedSpatial(backend: ModelBackend): number[] | undefined {
   return dims && dims.length === 3 && dims.every((d) => typeof d === 'number') ? (dims as number[]) : undefined;
 }
 
-export async function setupRun(o: RunOptions, outputForCache?: string): Promise<RunSetup> {
+/**
+ * Opens the input and the models and plans the run. `computeStatistics: false` skips the streaming
+ * pass of `global_zscore` (for estimates); the normalization then records a mean of 0 and std of 1.
+ */
+export async function setupRun(o: RunOptions, outputForCache?: string, { computeStatistics = true } = {}): Promise<RunSetup> {
   const overlap = o.overlap ?? 0.5;
   if (!(overlap >= 0 && overlap < 1)) throw new InvalidOptionError(`--overlap ${overlap} must be in [0, 1), e.g. 0.5`);
   const batchSize = o.batchSize ?? 1;
@@ -163,7 +167,9 @@ export async function setupRun(o: RunOptions, outputForCache?: string): Promise<
     let globalStd: number | undefined;
     const scheme = o.normalization ?? card.normalization;
     if (scheme === 'global_zscore' && !o.intensityProperties && !card.intensityProperties) {
-      const s = await cachedVolumeStatistics(volume, o.statisticsCacheDir ?? outputForCache ?? '.', o.signal);
+      const s = computeStatistics
+        ? await cachedVolumeStatistics(volume, o.statisticsCacheDir ?? outputForCache ?? '.', o.signal)
+        : { mean: 0, std: 1 };
       globalMean = s.mean;
       globalStd = s.std;
     }

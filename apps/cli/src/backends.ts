@@ -1,0 +1,17 @@
+/**
+ * The model backends this CLI can run. `inference` defines the contract and never imports a backend;
+ * the app wires them in here, so a new backend is a new package plus one line.
+ */
+import type { BackendFactory } from '@voxelflow/inference';
+import { createOnnxBackend } from '@voxelflow/runtime-onnx';
+
+export const BACKENDS: Readonly<Record<string, BackendFactory>> = {
+  onnx: createOnnxBackend,
+};
+
+/** The factory for `--backend NAME`; throws a one-line error listing the known names. */
+export function backendFactory(name = 'onnx'): BackendFactory {
+  const f = BACKENDS[name];
+  if (!f) throw Object.assign(new Error(`unknown --backend ${name}; use one of ${Object.keys(BACKENDS).join(', ')}`), { exitCode: 2 });
+  return f;
+}
