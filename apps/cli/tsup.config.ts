@@ -1,6 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// Bundles the workspace libs; third-party packages stay external (they are this app's dependencies).
+// The workspace libs stay external (they are dependencies, resolved to their built dist), so their
+// worker files — blend's Piscina worker — sit where the libs expect them.
 export default defineConfig({
   entry: ['src/cli.ts'],
   format: ['esm'],
@@ -8,9 +9,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  noExternal: [/^@voxelflow\//],
   banner: { js: '#!/usr/bin/env node' },
-  esbuildOptions(o) {
-    o.conditions = ['@voxelflow/source'];
-  },
 });

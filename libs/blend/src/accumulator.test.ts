@@ -41,8 +41,8 @@ function denseReference(c: Case, weights: Float32Array, logitsOf: (p: number[]) 
               if (gz >= Z || gy >= Y || gx >= X) continue;
               const pi = (z * py + y) * px + x;
               const gi = (gz * Y + gy) * X + gx;
-              wsum[gi] += weights[pi]!;
-              for (let ch = 0; ch < c.channels; ch++) sum[ch * vox + gi] += weights[pi]! * l[ch * pz * py * px + pi]!;
+              wsum[gi]! += weights[pi]!;
+              for (let ch = 0; ch < c.channels; ch++) sum[ch * vox + gi]! += weights[pi]! * l[ch * pz * py * px + pi]!;
             }
       }
   const out = new Float64Array(vox * c.channels);
@@ -156,5 +156,36 @@ describe('Accumulator', () => {
   it('rejects a patch outside its set', () => {
     const acc = new Accumulator({ shape: [8, 8, 8], chunkShape: [8, 8, 8], channels: 1, patchSize: [4, 4, 4], weights: new Float32Array(64).fill(1), positions: [[0, 4], [0], [0]] });
     expect(() => acc.add([0, 4, 4], new Float32Array(64))).toThrow(/not part of the accumulator's patch set/);
+  });
+});
+
+describe('PooledAccumulator (Piscina workers on shared memory)', () => {
+  it('gives the same sums as the Accumulator, with 2 workers and patches in flight together', async () => {
+    const { AccumulatePool } = await import('./accumulate-pool');
+    const { PooledAccumulator } = await import('./pooled-accumulator');
+    const c: Case = { shape: [20, 17, 23], chunk: [8, 8, 8], patch: [8, 6, 10], positions: [[0, 4, 8, 12], [0, 5, 11], [0, 7, 13]], channels: 2 };
+    const { done: expected, weights, logits } = runCase(c);
+    const pool = new AccumulatePool(2);
+    try {
+      const acc = new PooledAccumulator({ shape: c.shape, chunkShape: c.chunk, channels: 2, patchSize: c.patch, weights, positions: c.positions }, pool);
+      const results = await Promise.all(
+        [...logits.entries()].map(([k, l]) => {
+          const start = k.split(',').map(Number);
+          return l ? acc.add(start, l) : acc.skip(start);
+        }),
+      );
+      const got = results.flat();
+      expect(acc.openChunks).toBe(0);
+      expect(got.length).toBe(expected.length);
+      const byIndex = new Map(expected.map((ch) => [ch.index.join(','), ch]));
+      for (const ch of got) {
+        const want = byIndex.get(ch.index.join(','))!;
+        expect(ch.sum.buffer).toBeInstanceOf(SharedArrayBuffer);
+        for (let i = 0; i < want.sum.length; i++) expect(Math.abs(ch.sum[i]! - want.sum[i]!)).toBeLessThan(1e-4);
+        for (let i = 0; i < want.weight.length; i++) expect(Math.abs(ch.weight[i]! - want.weight[i]!)).toBeLessThan(1e-5);
+      }
+    } finally {
+      await pool.destroy();
+    }
   });
 });
