@@ -34,6 +34,7 @@ export { resolvePart, type PartAssignment } from './part-env';
 export { setupRun, type RunOptions, type RunSetup } from './run-setup';
 export { predict, type PredictOptions, type PredictResult } from './predict';
 export { estimatePredict, type PredictEstimate } from './estimate';
+export { blend, type BlendOptions, type BlendResult } from './blend-parts';
 export { ModelRunner, type ModelRunnerOptions } from './model-runner';
 export { PatchReader, type PatchReaderOptions } from './patch-reader';
 export { runPatchLoop, type PatchLoopOptions, type PatchLoopStats, type PatchRefLike } from './patch-loop';
