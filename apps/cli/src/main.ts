@@ -4,6 +4,7 @@
  */
 import { errorLine } from '@voxelflow/cli-kit';
 import yargs from 'yargs';
+import { blendCommand } from './commands/blend';
 import { predictCommand } from './commands/predict';
 
 export const VERSION = '0.1.0';
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('voxelflow')
     .command(predictCommand as never)
+    .command(blendCommand as never)
     .demandCommand(1, 'name a command: predict, blend, finalize or pipeline')
     .strict()
     .version(VERSION)

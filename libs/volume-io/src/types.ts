@@ -27,6 +27,8 @@ export type TypedArray = DTypeArrayMap[DType];
 export interface NdArray<T extends TypedArray = TypedArray> {
   data: T;
   shape: number[];
+  /** The dtype of `data` when known; it tells float16 from uint16 (both are Uint16Array). */
+  dtype?: DType;
 }
 
 /** A half-open box [start, stop) per axis, in voxels, in the volume's axis order. */
@@ -87,4 +89,9 @@ export interface Volume {
   hasChunk(coords: readonly number[]): Promise<boolean>;
   /** Flushes whole-file formats (NIfTI, TIFF, MHA) to storage; a no-op for chunked ones. */
   close(): Promise<void>;
+  /**
+   * Merges `attributes` into the stored attributes (Zarr `.zattrs` / `zarr.json`; the group's for
+   * an OME-Zarr level) and updates `attributes`. Formats without free-form attributes omit it.
+   */
+  setAttributes?(attributes: Record<string, unknown>): Promise<void>;
 }
