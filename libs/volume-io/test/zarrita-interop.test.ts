@@ -16,7 +16,7 @@ import { DTypeMismatchError, InvalidVolumeMetadataError, VolumeNotFoundError } f
 import { BoxOutOfRangeError, UnsupportedDTypeError } from '../src/formats/errors';
 import { float16ToFloat32, float32ToFloat16 } from '../src/float16';
 import { openVolume } from '../src/open-volume';
-import type { DType, TypedArray } from '../src/types';
+import type { DType } from '../src/types';
 import { installZarrCodecs } from '../src/zarr/codecs';
 import type { ZarrVolume } from '../src/zarr/zarr-volume';
 import { CODECS, codecLabel, firstDifference, sample } from './helpers';
@@ -267,6 +267,3 @@ describe('bad input', () => {
     expect((await v.read({ start: [3, 3, 3], stop: [4, 4, 4] })).data[0]).toBe(255);
   });
 });
-
-// Keep TypedArray referenced for readers of the helpers' types.
-export type { TypedArray };
