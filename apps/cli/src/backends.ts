@@ -3,10 +3,13 @@
  * the app wires them in here, so a new backend is a new package plus one line.
  */
 import type { BackendFactory } from '@voxelflow/inference';
-import { createOnnxBackend } from '@voxelflow/runtime-onnx';
+import { createOnnxBackend, createOnnxWorkerBackend } from '@voxelflow/runtime-onnx';
 
 export const BACKENDS: Readonly<Record<string, BackendFactory>> = {
-  onnx: createOnnxBackend,
+  // The session runs on a worker thread so reads and writes overlap the model (ORT's run blocks its thread).
+  onnx: createOnnxWorkerBackend,
+  // The same runtime on the calling thread (less memory, no overlap).
+  'onnx-main': createOnnxBackend,
 };
 
 /** The factory for `--backend NAME`; throws a one-line error listing the known names. */

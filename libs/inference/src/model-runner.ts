@@ -28,7 +28,9 @@ export class ModelRunner {
   outChannels: number | undefined;
   private readonly inVox: number;
   private transformed: Float32Array;
-  private sum: Float32Array | undefined;
+  /** Two output buffers used in turn, so a batch's logits stay valid while the next batch runs. */
+  private readonly sums: (Float32Array | undefined)[] = [undefined, undefined];
+  private turn = 0;
   private tmp: Float32Array | undefined;
   /** Seconds spent inside backend.run, summed (for the wall-time vs model-time report). */
   modelSeconds = 0;
@@ -45,10 +47,12 @@ export class ModelRunner {
 
   /**
    * Mean logits of `count` patches stored back to back in `input` ([count, Cin, ...patch]). Returns a
-   * view of an internal buffer [count, C, ...patch], valid until the next call.
+   * view of an internal buffer [count, C, ...patch], valid until the call after next (two buffers
+   * alternate, so the caller can write one batch while the model runs the next).
    */
   async run(input: Float32Array, count: number): Promise<Float32Array> {
     const { backends, transforms, inChannels, patchSize } = this.options;
+    const turn = (this.turn ^= 1);
     let initialized = false;
     for (const t of transforms) {
       const identity = t.name === 'identity';
@@ -63,11 +67,11 @@ export class ModelRunner {
         const out = await this.runBackend(backend, src, count);
         const C = this.outChannels!;
         const outVox = C * this.patchVoxels;
-        if (!this.sum || this.sum.length < outVox * this.options.maxBatch) {
-          this.sum = new Float32Array(outVox * this.options.maxBatch);
+        let sum = this.sums[turn];
+        if (!sum || sum.length < outVox * this.options.maxBatch) {
+          sum = this.sums[turn] = new Float32Array(outVox * this.options.maxBatch);
           this.tmp = new Float32Array(outVox);
         }
-        const sum = this.sum;
         for (let b = 0; b < count; b++) {
           let patch = out.subarray(b * outVox, (b + 1) * outVox);
           if (!identity) {
@@ -83,7 +87,7 @@ export class ModelRunner {
       }
     }
     const n = transforms.length * backends.length;
-    const result = this.sum!.subarray(0, count * this.outChannels! * this.patchVoxels);
+    const result = this.sums[turn]!.subarray(0, count * this.outChannels! * this.patchVoxels);
     if (n > 1) {
       const inv = 1 / n;
       for (let i = 0; i < result.length; i++) result[i]! *= inv;

@@ -81,7 +81,18 @@ export async function runPatchLoop(o: PatchLoopOptions): Promise<PatchLoopStats>
     return { refs, full, input: buffer, nonEmpty: w };
   }
 
+  // Three stages overlap: batch k+1 is read while the model runs batch k, and batch k−1's logits are
+  // encoded and written during that run too (the runner keeps two output buffers for this).
+  const writeBack = async (results: PatchResult[], patchCount: number, empty: number) => {
+    const tw = performance.now();
+    await o.sink.write(results);
+    stats.writeSeconds += (performance.now() - tw) / 1000;
+    stats.processed += patchCount;
+    stats.empty += empty;
+    o.progress?.advance(patchCount, empty);
+  };
   let pending: Promise<PreparedBatch> | undefined = patches.length ? prepare(0, buffers[0]!) : undefined;
+  let previous: { results: PatchResult[]; count: number; empty: number } | undefined;
   let flip = 0;
   for (let first = 0; pending; first += batchSize) {
     checkAbort();
@@ -94,8 +105,10 @@ export async function runPatchLoop(o: PatchLoopOptions): Promise<PatchLoopStats>
     // Keep a rejected prefetch from surfacing as an unhandled rejection while we await the model.
     pending?.catch(() => undefined);
 
-    let logits: Float32Array | undefined;
-    if (batch.nonEmpty > 0) logits = await o.runner.run(batch.input, batch.nonEmpty);
+    const running = batch.nonEmpty > 0 ? o.runner.run(batch.input, batch.nonEmpty) : undefined;
+    running?.catch(() => undefined);
+    if (previous) await writeBack(previous.results, previous.count, previous.empty);
+    const logits = await running;
     const outVox = batch.nonEmpty > 0 ? logits!.length / batch.nonEmpty : 0;
     const results: PatchResult[] = [];
     let k = 0;
@@ -108,13 +121,8 @@ export async function runPatchLoop(o: PatchLoopOptions): Promise<PatchLoopStats>
         results.push({ index: r.index, start: r.start, logits: null });
       }
     }
-    const tw = performance.now();
-    await o.sink.write(results);
-    stats.writeSeconds += (performance.now() - tw) / 1000;
-    const empty = batch.refs.length - batch.nonEmpty;
-    stats.processed += batch.refs.length;
-    stats.empty += empty;
-    o.progress?.advance(batch.refs.length, empty);
+    previous = { results, count: batch.refs.length, empty: batch.refs.length - batch.nonEmpty };
   }
+  if (previous) await writeBack(previous.results, previous.count, previous.empty);
   return stats;
 }

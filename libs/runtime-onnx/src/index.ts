@@ -6,6 +6,7 @@ export const PACKAGE_NAME = '@voxelflow/runtime-onnx';
 
 // The backend
 export { OnnxBackend, createOnnxBackend, type OnnxBackendOptions, type GraphOptimizationLevel } from './onnx-backend';
+export { OnnxWorkerBackend, createOnnxWorkerBackend } from './worker-backend';
 
 // Devices and execution providers
 export {

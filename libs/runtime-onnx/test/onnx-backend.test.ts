@@ -14,6 +14,7 @@ import {
   UnsupportedModelError,
   backendContract,
   createOnnxBackend,
+  createOnnxWorkerBackend,
 } from '../src/index';
 import { loadTestModel, findTestData } from '../src/testing/test-models';
 
@@ -21,6 +22,11 @@ const testData = fileURLToPath(new URL('../../../test-data/', import.meta.url));
 const model = (name: Parameters<typeof loadTestModel>[1]) => loadTestModel(testData, name);
 
 backendContract('onnxruntime-node (cpu, 1 thread)', (m) => createOnnxBackend(m, { device: 'cpu', threads: 1 }), { describe, it }, {
+  testDataDir: testData,
+});
+
+// The same contract with the session on a worker thread: identical answers and errors.
+backendContract('onnxruntime-node on a worker thread', (m) => createOnnxWorkerBackend(m, { device: 'cpu', threads: 1 }), { describe, it }, {
   testDataDir: testData,
 });
 

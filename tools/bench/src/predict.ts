@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { predict } from '@voxelflow/inference';
-import { createOnnxBackend } from '@voxelflow/runtime-onnx';
+import { createOnnxWorkerBackend } from '@voxelflow/runtime-onnx';
 import { createVolume } from '@voxelflow/volume-io';
 import { peakRssMiB, printTable } from './report';
 
@@ -40,7 +40,7 @@ try {
     input,
     output: join(dir, 'out'),
     model,
-    backendFactory: createOnnxBackend,
+    backendFactory: createOnnxWorkerBackend,
     threads,
     batchSize,
     tta: 'none',
