@@ -189,3 +189,23 @@ describe('PooledAccumulator (Piscina workers on shared memory)', () => {
     }
   });
 });
+
+describe('partial chunks across parts', () => {
+  it('a part fed with its own patches of the global set completes its inner chunks and drains the shared ones with their count', () => {
+    const positions = [[0, 4], [0], [0]]; // the global set: both parts build their Accumulator on it
+    const options = { shape: [12, 4, 4], chunkShape: [4, 4, 4], channels: 1, patchSize: [8, 4, 4], weights: new Float32Array(128).fill(1), positions };
+    const a = new Accumulator(options); // part A holds the patch at z = 0
+    const b = new Accumulator(options); // part B the one at z = 4
+    expect(a.add([0, 0, 0], new Float32Array(128).fill(2)).map((c) => c.index[0])).toEqual([0]);
+    expect(b.add([4, 0, 0], new Float32Array(128).fill(4)).map((c) => c.index[0])).toEqual([2]);
+    const [pa] = a.drain();
+    const [pb] = b.drain();
+    expect([pa!.index[0], pa!.counted, pa!.complete]).toEqual([1, 1, false]);
+    expect([pb!.index[0], pb!.counted, pb!.complete]).toEqual([1, 1, false]);
+    expect(a.expectedPatches([1, 0, 0])).toBe(pa!.counted + pb!.counted);
+    // Merging the partial sums gives what one accumulator over both patches gives.
+    const sum = pa!.sum.map((v, k) => v + pb!.sum[k]!);
+    const weight = pa!.weight.map((v, k) => v + pb!.weight[k]!);
+    expect(divideChunk(sum, weight, 1)[0]).toBe(3);
+  });
+});

@@ -33,6 +33,10 @@ export interface AccumulatedChunk extends ChunkBuffers {
   complete: boolean;
   /** Patches added (not skipped) to this chunk. */
   contributions: number;
+  /** Patches counted against this chunk, added or skipped (= `expected` when complete). */
+  counted: number;
+  /** Patches of the whole set that touch this chunk. */
+  expected: number;
 }
 
 export interface OpenChunk extends AccumulatedChunk {
@@ -142,13 +146,15 @@ export class ChunkLedger {
       weight: alloc(vox),
       complete: false,
       contributions: 0,
+      counted: 0,
       remaining: expected,
+      expected,
     };
   }
 
   private release(chunk: OpenChunk): AccumulatedChunk {
     this.openBytesNow -= chunk.weight.length * (this.channels + 1) * 4;
-    const { remaining: _remaining, key: _key, ...out } = chunk;
-    return out;
+    const { remaining, key: _key, ...out } = chunk;
+    return { ...out, counted: chunk.expected - remaining };
   }
 }

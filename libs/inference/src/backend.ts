@@ -59,6 +59,8 @@ export interface ModelBackend {
   readonly outputs: readonly TensorInfo[];
   /** The card read from the model (metadata, sidecar or nnU-Net plans); may be empty. */
   readonly card: ModelCard;
+  /** The runtime that executes the model, for run records (e.g. onnxruntime-node 1.30.0). */
+  readonly runtime?: { name: string; version: string };
   /** Runs one batch; the input has the dtype of `inputs[0]`, the output that of `outputs[0]`. */
   run(batch: Tensor): Promise<Tensor>;
   /** Releases native resources; the backend is unusable afterwards. */

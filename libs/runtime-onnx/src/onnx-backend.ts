@@ -139,6 +139,7 @@ export class OnnxBackend implements ModelBackend {
   readonly device: string;
   /** Intra-op threads of the session. */
   readonly threads: number;
+  readonly runtime = { name: 'onnxruntime-node', version: ort.env.versions?.node ?? 'unknown' };
   private session: ort.InferenceSession | undefined;
 
   private constructor(

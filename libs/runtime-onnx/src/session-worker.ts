@@ -13,7 +13,7 @@ export type WorkerRequest =
   | { type: 'dispose' };
 
 export type WorkerReply =
-  | { type: 'ready'; inputs: OnnxBackend['inputs']; outputs: OnnxBackend['outputs']; card: OnnxBackend['card'] }
+  | { type: 'ready'; inputs: OnnxBackend['inputs']; outputs: OnnxBackend['outputs']; card: OnnxBackend['card']; runtime: OnnxBackend['runtime'] }
   | { type: 'result'; id: number; tensor: Tensor }
   | { type: 'error'; id?: number; error: SerializedError }
   | { type: 'disposed' };
@@ -38,7 +38,7 @@ port.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'init') {
       try {
         backend = await OnnxBackend.create(msg.model, msg.options);
-        port.postMessage({ type: 'ready', inputs: backend.inputs, outputs: backend.outputs, card: backend.card } satisfies WorkerReply);
+        port.postMessage({ type: 'ready', inputs: backend.inputs, outputs: backend.outputs, card: backend.card, runtime: backend.runtime } satisfies WorkerReply);
       } catch (e) {
         port.postMessage({ type: 'error', error: serialize(e) } satisfies WorkerReply);
       }

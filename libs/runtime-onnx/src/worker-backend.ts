@@ -68,6 +68,7 @@ export class OnnxWorkerBackend implements ModelBackend {
     readonly outputs: readonly TensorInfo[],
     readonly card: ModelCard,
     readonly name: string,
+    readonly runtime: { name: string; version: string },
   ) {
     worker.on('message', (msg: WorkerReply) => {
       if (msg.type === 'result' || (msg.type === 'error' && msg.id !== undefined)) {
@@ -104,7 +105,7 @@ export class OnnxWorkerBackend implements ModelBackend {
       throw e;
     });
     worker.unref();
-    return new OnnxWorkerBackend(worker, ready.inputs, ready.outputs, ready.card, model.name);
+    return new OnnxWorkerBackend(worker, ready.inputs, ready.outputs, ready.card, model.name, ready.runtime);
   }
 
   run(batch: Tensor): Promise<Tensor> {

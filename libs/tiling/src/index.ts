@@ -27,6 +27,8 @@ export { PatchGrid } from './patch-grid';
 export type { PatchRef } from './patch-list';
 export { PatchList } from './patch-list';
 export { slabRangeForPart, checkPart } from './slab-partition';
+export type { StridedGrid } from './strided-grid';
+export { computeStridedSteps, stridedGrid } from './strided-grid';
 export { compareMorton } from './morton';
 
 // Skip-empty

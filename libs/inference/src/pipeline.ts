@@ -1,0 +1,335 @@
+/**
+ * `runPipeline`: predict → blend → finalize on one machine. Fused by default (patch logits go straight
+ * into the Accumulator and finished chunks straight into the final OME-Zarr; nothing intermediate is
+ * stored); `staged` runs the three stages through stores, as the Vesuvius tools do. Parts run in child
+ * processes: one per GPU (each sees only its device through CUDA_VISIBLE_DEVICES), or, without GPUs,
+ * one per CPU worker with a one-thread session each. A single part runs in this process.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { finalize, type FinalizeResult } from '@voxelflow/finalize';
+import { openStore } from '@voxelflow/remote-storage';
+import { openVolume } from '@voxelflow/volume-io';
+import { blend, type BlendResult } from './blend-parts';
+import { ChunkCollector } from './chunk-collector';
+import { AbortedError, InferenceError, InvalidOptionError } from './errors';
+import { runFusedPart, type FusedPartOptions, type FusedPartResult } from './fused';
+import { joinUrl, type LogitsCompressor } from './logits-store';
+import type { ChildJob, ChildMessage } from './pipeline-child';
+import type { PredictResult } from './predict';
+import type { ProgressEvent } from './progress';
+
+/** Version of VoxelFlow recorded in run metadata. */
+export const VOXELFLOW_VERSION = '0.1.0';
+
+export interface PipelineOptions extends Omit<FusedPartOptions, 'partId' | 'numParts' | 'onProgress'> {
+  /** Final OME-Zarr output. */
+  output: string;
+  /** Intermediate stores of the staged route (default `<output>_work`). */
+  workdir?: string;
+  mode?: 'binary' | 'multiclass';
+  threshold?: boolean | number;
+  dtype?: 'uint8' | 'float32';
+  ngff?: '0.4' | '0.5';
+  /** Run predict → blend → finalize through stores instead of the fused pass. */
+  staged?: boolean;
+  skipPredict?: boolean;
+  skipBlend?: boolean;
+  skipFinalize?: boolean;
+  /** Keep the staged route's intermediate stores. */
+  keepIntermediates?: boolean;
+  /** GPU ids: one part process per GPU. Empty or absent: CPU. */
+  gpus?: number[];
+  /** Parts per GPU (default 1). */
+  partsPerGpu?: number;
+  /** CPU part processes (default: the cores; 1 runs in this process). */
+  workers?: number;
+  /** Logits compression of the staged route. */
+  compressor?: LogitsCompressor;
+  compressionLevel?: number;
+  /** Accumulation threads of the staged blend. */
+  blendWorkers?: number;
+  /** Module and export of the backend factory, for part processes (e.g. @voxelflow/runtime-onnx, createOnnxBackend). */
+  backendModule?: { specifier: string; exportName: string };
+  overwrite?: boolean;
+  /** Extra fields for metadata.json. */
+  metadata?: Record<string, unknown>;
+  /** Progress of every part (`label` says which) and stage. */
+  onProgress?: (event: ProgressEvent, label: string) => void;
+  /** One-line notes (stage starts, skips). */
+  onLog?: (message: string) => void;
+}
+
+export interface PipelineResult {
+  output: string;
+  route: 'fused' | 'staged';
+  numParts: number;
+  parts: (FusedPartResult | PredictResult)[];
+  blend?: BlendResult;
+  finalize?: FinalizeResult;
+  seconds: number;
+}
+
+/** Where the part-process entry is, and how Node must start to load it. */
+function childLocation(): { path: string; execArgv: string[] } {
+  const js = fileURLToPath(new URL('./pipeline-child.js', import.meta.url));
+  if (existsSync(js)) return { path: js, execArgv: [] };
+  return { path: fileURLToPath(new URL('./pipeline-child.ts', import.meta.url)), execArgv: ['--conditions=@voxelflow/source', '--import', 'tsx'] };
+}
+
+interface PartPlan {
+  label: string;
+  partIds: number[];
+  env: Record<string, string>;
+  device: string;
+  threads?: number;
+}
+
+function planParts(o: PipelineOptions): { numParts: number; plans: PartPlan[] } {
+  const gpus = o.gpus ?? [];
+  if (gpus.length > 0) {
+    const per = o.partsPerGpu ?? 1;
+    if (!Number.isInteger(per) || per < 1) throw new InvalidOptionError(`--parts-per-gpu ${per} must be a positive integer`);
+    return {
+      numParts: gpus.length * per,
+      plans: gpus.map((g, i) => ({
+        label: `gpu ${g}`,
+        partIds: Array.from({ length: per }, (_, k) => i * per + k),
+        env: { CUDA_VISIBLE_DEVICES: String(g), CUDA_DEVICE_ORDER: 'PCI_BUS_ID' },
+        // The child sees only its GPU, as device 0.
+        device: o.device && o.device !== 'cpu' ? o.device.replace(/:\d+$/, '') : 'cuda',
+        threads: o.threads,
+      })),
+    };
+  }
+  const workers = o.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) throw new InvalidOptionError(`--workers ${workers} must be a positive integer`);
+  return {
+    numParts: workers,
+    plans: Array.from({ length: workers }, (_, i) => ({
+      label: `part ${i}`,
+      partIds: [i],
+      env: {},
+      device: o.device ?? 'cpu',
+      // Several one-thread sessions on different patches beat one many-thread session on CPUs.
+      threads: o.threads ?? (workers > 1 ? 1 : undefined),
+    })),
+  };
+}
+
+/** Serializable part of the options, for child processes. */
+function childOptions(o: PipelineOptions): ChildJob['options'] {
+  const { backendFactory: _b, backends: _bs, signal: _s, onProgress: _p, onLog: _l, backendModule: _m, metadata: _md, ...rest } = o;
+  return rest as ChildJob['options'];
+}
+
+/** Runs one part plan in a child process; resolves with the part results. */
+function runChild(
+  plan: PartPlan,
+  job: ChildJob,
+  onMessage: (msg: ChildMessage) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<unknown[]> {
+  const { path, execArgv } = childLocation();
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = fork(path, [], {
+      env: { ...process.env, ...plan.env },
+      execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const results: unknown[] = [];
+    let failure: Error | undefined;
+    // Messages are handled in order: a chunk is written before the next one is taken.
+    let chain = Promise.resolve();
+    const abort = () => child.kill('SIGTERM');
+    signal?.addEventListener('abort', abort, { once: true });
+    child.on('message', (msg: ChildMessage) => {
+      chain = chain.then(async () => {
+        if (failure) return;
+        if (msg.type === 'done') results.push(msg.result);
+        else if (msg.type === 'error') {
+          failure = Object.assign(new InferenceError(msg.message), { name: msg.name, exitCode: msg.exitCode });
+        } else await onMessage(msg);
+      }).catch((e: unknown) => {
+        failure ??= e instanceof Error ? e : new Error(String(e));
+        child.kill('SIGTERM');
+      });
+    });
+    child.on('error', (e) => (failure ??= e));
+    child.on('exit', (code, sig) => {
+      signal?.removeEventListener('abort', abort);
+      void chain.then(() => {
+        if (failure) reject(failure);
+        else if (signal?.aborted) reject(new AbortedError('pipeline cancelled; rerun the same command to resume'));
+        else if (code !== 0) reject(new InferenceError(`${plan.label} exited with ${sig ?? `code ${code}`} before finishing; see the messages above`));
+        else resolve(results);
+      });
+    });
+    child.send({ ...job, partIds: plan.partIds });
+  });
+}
+
+/** Runs the pipeline; see the module comment. */
+export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
+  const t0 = performance.now();
+  const log = o.onLog ?? (() => undefined);
+  if (!o.staged && (o.skipPredict || o.skipBlend || o.skipFinalize)) {
+    throw new InvalidOptionError('--skip-predict/--skip-blend/--skip-finalize apply to the staged route; add --staged');
+  }
+  const { numParts, plans } = planParts(o);
+  const inProcess = plans.length === 1 && (o.gpus ?? []).length === 0;
+  if (!inProcess && !o.backendModule) {
+    throw new InvalidOptionError('several part processes need backendModule (the module that exports the backend factory)');
+  }
+  const input = await openVolume(o.input, { format: o.inputFormat, level: o.inputLevel });
+  const spatialShape = input.shape.slice(-3);
+  const runRecord = (parts: (FusedPartResult | PredictResult)[]) => {
+    const first = parts[0] as (FusedPartResult & PredictResult) | undefined;
+    const config = (first?.setup?.config ?? first?.config ?? {}) as Record<string, unknown>;
+    return {
+      voxelflow_version: VOXELFLOW_VERSION,
+      runtime: (first as FusedPartResult | undefined)?.runtime ?? null,
+      route: o.staged ? 'staged' : 'fused',
+      input: o.input,
+      input_level: o.inputLevel ?? 0,
+      models: config['models'],
+      normalization: config['normalization'],
+      tta: config['tta'],
+      tta_transforms: config['tta_transforms'],
+      patch_size: config['patch_size'],
+      overlap: config['overlap'],
+      grid: config['grid'],
+      sigma_scale: o.sigmaScale ?? 8,
+      bbox: o.bbox ?? null,
+      num_parts: numParts,
+      devices: plans.map((p) => ({ label: p.label, device: p.device, parts: p.partIds })),
+      batch_size: o.batchSize ?? 1,
+      skip_empty: o.skipEmpty ?? true,
+      ...o.metadata,
+    };
+  };
+
+  if (!o.staged) {
+    const collector = new ChunkCollector({
+      output: o.output,
+      shape: spatialShape,
+      chunkShape: o.chunkSize ?? o.patchSize ?? [64, 64, 64],
+      mode: o.mode ?? 'binary',
+      threshold: o.threshold,
+      dtype: o.dtype,
+      ngff: o.ngff,
+      geometry: input.geometry,
+      source: o.input,
+      overwrite: o.overwrite,
+      signal: o.signal,
+    });
+    let parts: FusedPartResult[];
+    if (inProcess) {
+      const plan = plans[0]!;
+      const r = await runFusedPart(
+        { ...o, partId: 0, numParts: 1, device: plan.device, threads: plan.threads, onProgress: (e) => o.onProgress?.(e, plan.label) },
+        {
+          begin: async ({ channels, setup }) => {
+            if (!o.chunkSize && !o.patchSize) collector.setChunkShape(setup.patchSize);
+            const out = await collector.begin(channels);
+            if (out.status === 'complete') log(`${o.output} is already complete; nothing to do`);
+          },
+          complete: (chunk, logits) => collector.complete(chunk.index, logits),
+          partial: (chunk) => collector.partial(chunk.index, chunk.sum, chunk.weight, chunk.counted, chunk.expected, chunk.sum.length / chunk.weight.length),
+          isDone: (index) => collector.isDone(index),
+        },
+      );
+      parts = [r];
+    } else {
+      const job: ChildJob = { kind: 'fused', partIds: [], numParts, backendModule: o.backendModule!, options: childOptions(o) };
+      const perChild = await Promise.all(
+        plans.map((plan) =>
+          runChild(
+            plan,
+            { ...job, options: { ...job.options, device: plan.device, threads: plan.threads } },
+            async (msg) => {
+              if (msg.type === 'progress') o.onProgress?.(msg.event as ProgressEvent, plans.length > 1 ? `part ${msg.partId}` : plan.label);
+              else if (msg.type === 'begin') {
+                if (!collector.ready) collector.setChunkShape(msg.chunkShape);
+                await collector.begin(msg.channels);
+              }
+              else if (msg.type === 'chunk') await collector.complete(msg.index, msg.logits);
+              else if (msg.type === 'partial') await collector.partial(msg.index, msg.sum, msg.weight, msg.counted, msg.expected, msg.channels);
+            },
+            o.signal,
+          ),
+        ),
+      );
+      parts = perChild.flat() as FusedPartResult[];
+    }
+    if (collector.pendingPartials > 0) {
+      throw new InferenceError(`${collector.pendingPartials} output chunks still wait for parts that did not report; rerun to complete them`);
+    }
+    const out = await collector.ready!;
+    const fin = await out.finish({ remainingAreNoData: true, extra: { run: runRecord(parts), merged_boundary_chunks: collector.mergedChunks } });
+    return { output: o.output, route: 'fused', numParts, parts, finalize: fin, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  // Staged: predict parts into the workdir, blend, finalize.
+  const workdir = o.workdir ?? `${o.output.replace(/\/+$/, '')}_work`;
+  const logitsDir = joinUrl(workdir, 'logits');
+  const blended = joinUrl(workdir, 'blended.zarr');
+  let parts: PredictResult[] = [];
+  if (!o.skipPredict) {
+    log(`predict: ${numParts} part${numParts > 1 ? 's' : ''} → ${logitsDir}`);
+    if (inProcess) {
+      const { predict } = await import('./predict');
+      const plan = plans[0]!;
+      parts = [await predict({ ...o, output: logitsDir, partId: 0, numParts: 1, device: plan.device, threads: plan.threads, onProgress: (e) => o.onProgress?.(e, plan.label) })];
+    } else {
+      const job: ChildJob = { kind: 'predict', partIds: [], numParts, backendModule: o.backendModule!, options: { ...childOptions(o), output: logitsDir } };
+      const perChild = await Promise.all(
+        plans.map((plan) =>
+          runChild(plan, { ...job, options: { ...job.options, device: plan.device, threads: plan.threads } }, async (msg) => {
+            if (msg.type === 'progress') o.onProgress?.(msg.event as ProgressEvent, `part ${msg.partId}`);
+          }, o.signal),
+        ),
+      );
+      parts = perChild.flat() as PredictResult[];
+    }
+  }
+  let blendResult: BlendResult | undefined;
+  if (!o.skipBlend) {
+    log(`blend → ${blended}`);
+    blendResult = await blend({
+      parentDir: logitsDir,
+      output: blended,
+      sigmaScale: o.sigmaScale,
+      chunkSize: o.chunkSize,
+      numWorkers: o.blendWorkers,
+      overwrite: o.overwrite,
+      signal: o.signal,
+      onProgress: (e) => o.onProgress?.(e, 'blend'),
+    });
+  }
+  let fin: FinalizeResult | undefined;
+  if (!o.skipFinalize) {
+    log(`finalize → ${o.output}`);
+    fin = await finalize({
+      input: blended,
+      output: o.output,
+      mode: o.mode ?? 'binary',
+      threshold: o.threshold,
+      dtype: o.dtype,
+      ngff: o.ngff,
+      overwrite: o.overwrite,
+      signal: o.signal,
+      metadata: { run: runRecord(parts) },
+      onProgress: (e) => o.onProgress?.(e as ProgressEvent, 'finalize'),
+    });
+    if (!o.keepIntermediates) {
+      const store = await openStore(workdir);
+      for (const key of await store.list('')) await store.delete(key);
+      log(`removed intermediates in ${workdir} (keep them with --keep-intermediates)`);
+    }
+  }
+  return { output: o.output, route: 'staged', numParts, parts, blend: blendResult, finalize: fin, seconds: (performance.now() - t0) / 1000 };
+}
