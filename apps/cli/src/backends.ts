@@ -18,3 +18,9 @@ export function backendFactory(name = 'onnx'): BackendFactory {
   if (!f) throw Object.assign(new Error(`unknown --backend ${name}; use one of ${Object.keys(BACKENDS).join(', ')}`), { exitCode: 2 });
   return f;
 }
+
+/** Where part processes load each backend from (they import the module and take the named factory). */
+export const BACKEND_MODULES: Readonly<Record<string, { specifier: string; exportName: string }>> = {
+  onnx: { specifier: '@voxelflow/runtime-onnx', exportName: 'createOnnxBackend' },
+  'onnx-main': { specifier: '@voxelflow/runtime-onnx', exportName: 'createOnnxBackend' },
+};

@@ -5,6 +5,8 @@
 import { errorLine } from '@voxelflow/cli-kit';
 import yargs from 'yargs';
 import { blendCommand } from './commands/blend';
+import { finalizeCommand } from './commands/finalize';
+import { pipelineCommand } from './commands/pipeline';
 import { predictCommand } from './commands/predict';
 
 export const VERSION = '0.1.0';
@@ -15,6 +17,8 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('voxelflow')
     .command(predictCommand as never)
     .command(blendCommand as never)
+    .command(finalizeCommand as never)
+    .command(pipelineCommand as never)
     .demandCommand(1, 'name a command: predict, blend, finalize or pipeline')
     .strict()
     .version(VERSION)

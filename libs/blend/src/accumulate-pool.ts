@@ -3,7 +3,8 @@
  * module, or its TypeScript source under tests (loaded through tsx).
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { AccumulateTask } from './accumulate-worker';
 
@@ -12,7 +13,9 @@ export function accumulateWorkerLocation(): { filename: string; execArgv: string
   const js = new URL('./accumulate-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { filename: js.href, execArgv: [] };
   const ts = new URL('./accumulate-worker.ts', import.meta.url);
-  return { filename: ts.href, execArgv: ['--conditions=@voxelflow/source', '--import', 'tsx'] };
+  // Source mode (tests, development): tsx resolved from here, not from the working directory.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { filename: ts.href, execArgv: ['--conditions=@voxelflow/source', '--import', tsx] };
 }
 
 export class AccumulatePool {

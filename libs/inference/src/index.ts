@@ -43,7 +43,7 @@ export { PatchReader, type PatchReaderOptions } from './patch-reader';
 export { runPatchLoop, type PatchLoopOptions, type PatchLoopStats, type PatchRefLike } from './patch-loop';
 export type { PatchResult, PatchSink } from './sink';
 export { ProgressTracker, type ProgressEvent, type ProgressCallback } from './progress';
-export { computeVolumeStatistics, cachedVolumeStatistics, type VolumeStatistics } from './volume-statistics';
+export { computeVolumeStatistics, cachedVolumeStatistics, voxelflowCacheDir, type VolumeStatistics } from './volume-statistics';
 
 // The logits-part data contract
 export {

@@ -8,7 +8,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { finalize, type FinalizeResult } from '@voxelflow/finalize';
 import { openStore } from '@voxelflow/remote-storage';
 import { openVolume } from '@voxelflow/volume-io';
@@ -76,7 +77,9 @@ export interface PipelineResult {
 function childLocation(): { path: string; execArgv: string[] } {
   const js = fileURLToPath(new URL('./pipeline-child.js', import.meta.url));
   if (existsSync(js)) return { path: js, execArgv: [] };
-  return { path: fileURLToPath(new URL('./pipeline-child.ts', import.meta.url)), execArgv: ['--conditions=@voxelflow/source', '--import', 'tsx'] };
+  // Source mode (tests, development): load TypeScript through tsx, resolved from here, not from the cwd.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { path: fileURLToPath(new URL('./pipeline-child.ts', import.meta.url)), execArgv: ['--conditions=@voxelflow/source', '--import', tsx] };
 }
 
 interface PartPlan {

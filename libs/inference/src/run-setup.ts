@@ -56,7 +56,7 @@ export interface RunOptions {
   skipEmpty?: boolean;
   /** Decoded-chunk cache size in bytes; default 512 MiB. */
   cacheBytes?: number;
-  /** Where `global_zscore` statistics are cached (default: the output). */
+  /** Where `global_zscore` statistics are cached (default: predict's output folder, else the user cache). */
   statisticsCacheDir?: string;
   signal?: AbortSignal;
 }
@@ -168,7 +168,7 @@ export async function setupRun(o: RunOptions, outputForCache?: string, { compute
     const scheme = o.normalization ?? card.normalization;
     if (scheme === 'global_zscore' && !o.intensityProperties && !card.intensityProperties) {
       const s = computeStatistics
-        ? await cachedVolumeStatistics(volume, o.statisticsCacheDir ?? outputForCache ?? '.', o.signal)
+        ? await cachedVolumeStatistics(volume, o.statisticsCacheDir ?? outputForCache, o.signal)
         : { mean: 0, std: 1 };
       globalMean = s.mean;
       globalStd = s.std;

@@ -3,6 +3,9 @@
  * one streaming pass over z-slabs of whole chunks, so memory stays at one slab. Results are cached as
  * JSON beside the run's output, keyed by the input, so reruns and other parts do not read it again.
  */
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { RunningStats } from '@voxelflow/normalization';
 import { openStore } from '@voxelflow/remote-storage';
 import { float16ToFloat32, type Volume } from '@voxelflow/volume-io';
@@ -39,14 +42,20 @@ export async function computeVolumeStatistics(volume: Volume, signal?: AbortSign
   return { mean: stats.mean, std: stats.std, min: stats.min, max: stats.max, count: stats.count };
 }
 
+/** The user's cache folder for VoxelFlow ($XDG_CACHE_HOME/voxelflow or ~/.cache/voxelflow). */
+export function voxelflowCacheDir(): string {
+  return join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'voxelflow');
+}
+
 /**
- * Statistics of `volume`, read from `<cacheDir>/input_statistics.json` when it was computed for the
- * same input (url, shape, dtype), else computed and written there.
+ * Statistics of `volume`, read from the cache when they were computed for the same input (url, shape,
+ * dtype), else computed and cached: as `<cacheDir>/input_statistics.json` when a folder is given, else
+ * in the user's cache folder under a hash of the input URL.
  */
-export async function cachedVolumeStatistics(volume: Volume, cacheDir: string, signal?: AbortSignal): Promise<VolumeStatistics> {
+export async function cachedVolumeStatistics(volume: Volume, cacheDir?: string, signal?: AbortSignal): Promise<VolumeStatistics> {
   const key = { url: volume.url, shape: volume.shape, dtype: volume.dtype };
-  const store = await openStore(cacheDir);
-  const file = 'input_statistics.json';
+  const store = await openStore(cacheDir ?? join(voxelflowCacheDir(), 'statistics'));
+  const file = cacheDir ? 'input_statistics.json' : `${createHash('sha1').update(volume.url).digest('hex')}.json`;
   const bytes = await store.get(file).catch(() => undefined);
   if (bytes) {
     try {

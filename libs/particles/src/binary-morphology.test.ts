@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../test/helpers';
 import { binaryDilation6, binaryErosion6, binaryOpening6 } from './binary-morphology';
 import type { Shape3 } from './volume-shape';
 
@@ -39,5 +40,25 @@ describe('binary morphology with the 6-connected cross', () => {
     m[at(1, 1, 4)] = 0;
     m[at(2, 2, 4)] = 1;
     expect(Array.from(binaryOpening6(m, shape)).reduce((a, b) => a + b, 0)).toBe(12);
+  });
+
+  it('matches a voxel-by-voxel oracle on random sparse and dense masks', () => {
+    const rand = rng(5);
+    const sh: Shape3 = [6, 7, 9];
+    const [Z, Y, X] = sh;
+    const get = (m: Uint8Array, z: number, y: number, x: number): number => (z < 0 || y < 0 || x < 0 || z >= Z || y >= Y || x >= X ? 0 : m[(z * Y + y) * X + x]!);
+    const nbrs = [[0, 0, 0], [1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]];
+    for (const density of [0.05, 0.5, 0.9]) {
+      const m = Uint8Array.from({ length: Z * Y * X }, () => (rand() < density ? 1 : 0));
+      const e = binaryErosion6(m, sh);
+      const d = binaryDilation6(m, sh);
+      for (let z = 0; z < Z; z++)
+        for (let y = 0; y < Y; y++)
+          for (let x = 0; x < X; x++) {
+            const vals = nbrs.map(([a, b, c]) => get(m, z + a!, y + b!, x + c!));
+            expect(e[(z * Y + y) * X + x]).toBe(vals.every((v) => v !== 0) ? 1 : 0);
+            expect(d[(z * Y + y) * X + x]).toBe(vals.some((v) => v !== 0) ? 1 : 0);
+          }
+    }
   });
 });

@@ -54,6 +54,8 @@ export function connectedComponents(mask: Uint8Array, shape: Shape3, connectivit
 
   let parent = new Int32Array(1024);
   let next = 1; // provisional label 0 is background
+  let merges = 0;
+  if (out) labels.fill(0);
   const find = (a: number): number => {
     while (parent[a] !== a) {
       const g = parent[parent[a]!]!;
@@ -69,10 +71,7 @@ export function connectedComponents(mask: Uint8Array, shape: Shape3, connectivit
   for (let z = 0; z < Z; z++) {
     for (let y = 0; y < Y; y++) {
       for (let x = 0; x < X; x++, i++) {
-        if (mask[i] === 0) {
-          labels[i] = 0;
-          continue;
-        }
+        if (mask[i] === 0) continue;
         let cur = 0;
         for (let k = 0; k < nOff; k++) {
           const nz = z + odz[k]!;
@@ -87,6 +86,7 @@ export function connectedComponents(mask: Uint8Array, shape: Shape3, connectivit
           }
           const r = find(l);
           if (r !== cur) {
+            merges++;
             if (r < cur) {
               parent[cur] = r;
               cur = r;
@@ -109,6 +109,8 @@ export function connectedComponents(mask: Uint8Array, shape: Shape3, connectivit
     }
   }
 
+  // Without merges the provisional labels already are 1..count in first-voxel order.
+  if (merges === 0) return { labels, count: next - 1 };
   // Final numbering: roots in increasing order get 1, 2, …; every label maps through its root.
   const final = new Int32Array(next);
   let count = 0;

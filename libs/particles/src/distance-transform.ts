@@ -77,23 +77,62 @@ export function distanceTransformEDT(mask: Uint8Array, shape: Shape3, spacing: r
   // Squared distances are carried in float64 per line and stored in `dist` between passes; for unit
   // spacing they are integers, exact in float32 up to 2^24.
 
-  // Pass x (contiguous lines): from the mask.
+  // Pass x (contiguous lines): the 1D distance to the nearest zero along the line, by two scans.
+  // Lines without foreground (most of a sparse mask) are all zero and cost one scan.
+  const sx = spacing[2];
   for (let line = 0; line < Z * Y; line++) {
     const base = line * X;
-    for (let x = 0; x < X; x++) f[x] = mask[base + x] === 0 ? 0 : Infinity;
-    envelope1d(f, 0, X, spacing[2], d, v, zb);
-    for (let x = 0; x < X; x++) dist[base + x] = d[x]!;
+    let first = -1;
+    for (let x = 0; x < X; x++) {
+      if (mask[base + x] !== 0) {
+        first = x;
+        break;
+      }
+    }
+    if (first < 0) {
+      dist.fill(0, base, base + X);
+      continue;
+    }
+    dist.fill(0, base, base + first);
+    let last = first > 0 ? first - 1 : -Infinity; // position of the last zero seen, in samples
+    for (let x = first; x < X; x++) {
+      if (mask[base + x] === 0) {
+        last = x;
+        dist[base + x] = 0;
+      } else {
+        dist[base + x] = last === -Infinity ? Infinity : (x - last) * sx;
+      }
+    }
+    last = Infinity;
+    for (let x = X - 1; x >= first; x--) {
+      if (mask[base + x] === 0) last = x;
+      else if (last !== Infinity) {
+        const dd = (last - x) * sx;
+        if (dd < dist[base + x]!) dist[base + x] = dd;
+      }
+    }
+    for (let x = first; x < X; x++) {
+      const dd = dist[base + x]!;
+      dist[base + x] = dd * dd;
+    }
   }
-  // Pass y: lines (z, ·, x) for BLOCK consecutive x at a time.
+  // Pass y: lines (z, ·, x) for BLOCK consecutive x at a time; lines that are all zero stay zero.
+  const flags = new Uint8Array(BLOCK);
   for (let z = 0; z < Z; z++) {
     for (let x0 = 0; x0 < X; x0 += BLOCK) {
       const nb = Math.min(BLOCK, X - x0);
       const base = z * Y * X + x0;
+      flags.fill(0);
       for (let y = 0; y < Y; y++) {
         const row = base + y * X;
-        for (let b = 0; b < nb; b++) f[b * Y + y] = dist[row + b]!;
+        for (let b = 0; b < nb; b++) {
+          const val = dist[row + b]!;
+          f[b * Y + y] = val;
+          if (val !== 0) flags[b] = 1;
+        }
       }
       for (let b = 0; b < nb; b++) {
+        if (flags[b] === 0) continue;
         envelope1d(f, b * Y, Y, spacing[1], d, v, zb);
         for (let y = 0; y < Y; y++) dist[base + y * X + b] = d[y]!;
       }
@@ -103,11 +142,17 @@ export function distanceTransformEDT(mask: Uint8Array, shape: Shape3, spacing: r
   const plane = Y * X;
   for (let p0 = 0; p0 < plane; p0 += BLOCK) {
     const nb = Math.min(BLOCK, plane - p0);
+    flags.fill(0);
     for (let z = 0; z < Z; z++) {
       const row = p0 + z * plane;
-      for (let b = 0; b < nb; b++) f[b * Z + z] = dist[row + b]!;
+      for (let b = 0; b < nb; b++) {
+        const val = dist[row + b]!;
+        f[b * Z + z] = val;
+        if (val !== 0) flags[b] = 1;
+      }
     }
     for (let b = 0; b < nb; b++) {
+      if (flags[b] === 0) continue;
       envelope1d(f, b * Z, Z, spacing[0], d, v, zb);
       for (let z = 0; z < Z; z++) dist[p0 + b + z * plane] = Math.sqrt(d[z]!);
     }

@@ -31,14 +31,34 @@ function maxLine(
   g: Float32Array,
   h: Float32Array,
 ): void {
+  // A constant line (all background, in a sparse distance map) is its own maximum.
+  const v0 = src[off]!;
+  let constant = true;
+  for (let k = 1; k < n; k++) {
+    if (src[off + k * stride] !== v0) {
+      constant = false;
+      break;
+    }
+  }
+  if (constant) {
+    if (dst !== src) for (let k = 0; k < n; k++) dst[off + k * stride] = v0;
+    return;
+  }
   const m = n + w - 1;
   for (let j = 0; j < m; j++) {
     const k = j - before;
     pad[j] = src[off + (k >= 0 && k < n ? k : reflectIndex(k, n)) * stride]!;
   }
   // g: max from the start of each block of w to j; h: max from j to the end of its block.
-  for (let j = 0; j < m; j++) g[j] = j % w === 0 ? pad[j]! : Math.max(g[j - 1]!, pad[j]!);
-  for (let j = m - 1; j >= 0; j--) h[j] = j === m - 1 || (j + 1) % w === 0 ? pad[j]! : Math.max(h[j + 1]!, pad[j]!);
+  for (let b = 0; b < m; b += w) {
+    const e = Math.min(m, b + w);
+    let run = pad[b]!;
+    g[b] = run;
+    for (let j = b + 1; j < e; j++) g[j] = run = Math.max(run, pad[j]!);
+    run = pad[e - 1]!;
+    h[e - 1] = run;
+    for (let j = e - 2; j >= b; j--) h[j] = run = Math.max(run, pad[j]!);
+  }
   for (let i = 0; i < n; i++) dst[off + i * stride] = Math.max(h[i]!, g[i + w - 1]!);
 }
 

@@ -4,7 +4,8 @@
  * synchronous on its thread). Same contract, same errors (rebuilt by name on this side).
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   InferenceError,
@@ -34,6 +35,11 @@ function workerLocation(): { url: URL; execArgv: string[] } {
   const js = new URL('./session-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
   return { url: new URL('./session-worker.ts', import.meta.url), execArgv: ['--conditions=@voxelflow/source'] };
+}
+
+/** tsx's loader API, resolved from this package rather than from the working directory. */
+function tsxApi(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
 }
 
 const ERRORS: Record<string, new (message: string) => Error> = {
@@ -90,7 +96,7 @@ export class OnnxWorkerBackend implements ModelBackend {
     // Under tests the entry is TypeScript: register tsx's loader in the worker first, then import it
     // (with `--import tsx` Node may load the entry before the loader is active).
     const worker = url.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((t) => t.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true, execArgv })
+      ? new Worker(`import(${JSON.stringify(tsxApi())}).then((t) => t.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true, execArgv })
       : new Worker(url, { execArgv });
     const ready = await new Promise<Extract<WorkerReply, { type: 'ready' }>>((resolve, reject) => {
       const onMessage = (msg: WorkerReply) => {
