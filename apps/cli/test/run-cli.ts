@@ -1,10 +1,14 @@
 /** Runs the `voxelflow` CLI from source as a real child process (tsx) and collects its output. */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const testData = (p: string) => fileURLToPath(new URL(`../../../test-data/${p}`, import.meta.url));
 const cliSource = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+// tsx from this repo, whatever the child's working directory.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliRun {
   code: number;
@@ -12,10 +16,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = repoRoot): Promise<CliRun> {
+  mkdirSync(cwd, { recursive: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@voxelflow/source', '--import', 'tsx', cliSource, ...args], {
-      cwd: repoRoot,
+    const child = spawn(process.execPath, ['--conditions=@voxelflow/source', '--import', tsxLoader, cliSource, ...args], {
+      cwd,
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

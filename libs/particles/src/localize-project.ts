@@ -153,8 +153,9 @@ export interface LocalizeWorkerInit {
   job: LocalizeJob;
 }
 
-/** Messages between the pool and a worker. */
+/** A request from the pool to a worker: localize run `run`. */
 export type LocalizeWorkerRequest = { id: number; run: string };
+/** A worker's answer to request `id`: the run's summary, or the error message. */
 export type LocalizeWorkerReply = { id: number; ok: true; summary: RunLocalizeSummary } | { id: number; ok: false; error: string };
 
 function defaultWorkerUrl(): URL {

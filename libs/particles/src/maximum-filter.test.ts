@@ -55,6 +55,14 @@ describe('maximumFilter', () => {
     }
   });
 
+  it('handles constant lines (sparse maps) like any other', () => {
+    const shape: Shape3 = [4, 5, 6];
+    const data = new Float32Array(120).fill(2);
+    data[(2 * 5 + 3) * 6 + 1] = 7; // one peak in a constant field
+    for (let x = 0; x < 6; x++) data[(0 * 5 + 0) * 6 + x] = -1; // a constant row of another value
+    for (const s of [2, 3, 10]) expect(Array.from(maximumFilter(data, shape, s))).toEqual(Array.from(bruteMax(data, shape, s)));
+  });
+
   it('rejects a non-integer size', () => {
     expect(() => maximumFilter(new Float32Array(8), [2, 2, 2], 2.5)).toThrow(/positive integer/);
   });

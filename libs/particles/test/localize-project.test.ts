@@ -10,6 +10,7 @@ import {
   LocalizeRunError,
   UnknownObjectError,
   evaluateProject,
+  evaluateRun,
   formatMetricsTable,
   localizeProject,
   openCopickProject,
@@ -132,5 +133,7 @@ describe('evaluation reports', () => {
     expect(yaml).toMatch(/^final_fbeta_score: 1$/m);
     expect(yaml).toMatch(/^summary_metrics:\n {2}apo-ferritin:\n {4}precision:\n {6}mean: 1\n {6}std: 0$/m);
     expect(formatMetricsTable(e).split('\n')).toHaveLength(6);
+    const one = await evaluateRun(project, 'TS_002', { groundTruth: GT, predicted: { userId: 'voxelflow', sessionId: '1' }, objects: ['ribosome'] });
+    expect(one.objects.map((o) => [o.name, o.tp, o.fp, o.fn, o.fbeta])).toEqual([['ribosome', 6, 0, 0, 1]]);
   });
 });

@@ -39,7 +39,8 @@ function workerLocation(): { url: URL; execArgv: string[] } {
 
 /** tsx's loader API, resolved from this package rather than from the working directory. */
 function tsxApi(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  // require.resolve finds the CommonJS build; the worker imports the ES module beside it.
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
 }
 
 const ERRORS: Record<string, new (message: string) => Error> = {

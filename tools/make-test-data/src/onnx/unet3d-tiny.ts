@@ -59,8 +59,16 @@ export function buildUnet3dTiny(): TestModel {
   const up = g.node('ConvTranspose', [e2, upW, upB], { kernel_shape: [2, 2, 2], strides: [2, 2, 2] });
   const cat = g.node('Concat', [up, e1], { axis: 1 });
   const d1 = convBlock(cat, 'dec1.conv1', 2 * c1, c1);
-  const headW = tensor('head.weight', [2, c1, 1, 1, 1], c1, 1);
-  const headB = bias('head.bias', 2);
+  // Antisymmetric head (logit₀ = −logit₁), as a softmax model's logits are up to a shared offset: the
+  // foreground margin logit₁ − logit₀ is then not buried under a common term that float16 storage
+  // would blur, so fused (float32) and staged (float16) results can be compared voxel for voxel.
+  const half = new Float32Array(c1);
+  const std = 1 / Math.sqrt(c1);
+  for (let i = 0; i < c1; i++) half[i] = 0.5 * std * rng.normal();
+  const hb = 0.005 * rng.normal();
+  params += c1 + 1;
+  const headW = g.initializer('head.weight', 'float32', [2, c1, 1, 1, 1], Float32Array.from([...half].map((v) => -v).concat([...half])));
+  const headB = g.initializer('head.bias', 'float32', [2], Float32Array.from([-hb, hb]));
   g.conv(d1, headW, headB, [1, 1, 1], 'logits');
   g.output('logits', 'float32', outDims);
 
@@ -76,7 +84,7 @@ export function buildUnet3dTiny(): TestModel {
   };
   const formula =
     `2-level 3D UNet, channels ${c1}/${c2}: 2x(Conv3+LeakyRelu ${UNET_LEAKY_ALPHA}) -> MaxPool 2 -> 2x(Conv3+LeakyRelu) -> ` +
-    'ConvTranspose k2 s2 -> Concat(up, skip) -> Conv3+LeakyRelu -> Conv1 -> 2 logits (no softmax). ' +
+    'ConvTranspose k2 s2 -> Concat(up, skip) -> Conv3+LeakyRelu -> Conv1 -> 2 antisymmetric logits (logit0 = -logit1; no softmax). ' +
     `Weights N(0, 2/fan_in) and biases 0.01*N(0,1) from mulberry32 seed ${UNET_SEED} with Box-Muller. ` +
     `Input [N,1,${p},${p},${p}] fixed spatially; output [N,2,${p},${p},${p}]. No closed form.`;
   const model = g.build({ graphName: 'unet3d-tiny', docString: formula, card, producerVersion: GENERATOR_VERSION });
