@@ -86,7 +86,11 @@ async function main(): Promise<void> {
     );
     const project = await openCopickProject(config);
     const seg = { name: 'predict', userId: 'bench', sessionId: '0', voxelSize: VOXEL };
-    for (let r = 0; r < RUNS; r++) await project.run(`TS_${r + 1}`).writeSegmentation({ ...seg, data, shape: SHAPE });
+    const writeSeconds = await timeIt(async () => {
+      for (let r = 0; r < RUNS; r++) await project.run(`TS_${r + 1}`).writeSegmentation({ ...seg, data, shape: SHAPE });
+    });
+    rows.push({ name: `writeSegmentation (NGFF 0.4, blosc-lz4) × ${RUNS}`, seconds: writeSeconds, bytes: voxels * RUNS });
+    rows.push({ name: 'readSegmentation × 1', seconds: await timeIt(() => project.run('TS_1').readSegmentation(seg)), bytes: voxels });
     for (const nProcs of [1, 2]) {
       let found = 0;
       const seconds = await timeIt(async () => {
