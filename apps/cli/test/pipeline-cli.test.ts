@@ -64,7 +64,7 @@ describe('voxelflow pipeline', () => {
     for (let i = 0; i < mask.data.length; i++) if (mask.data[i] === 255) on++;
     expect(on / mask.data.length).toBeGreaterThan(0.05); // the sheets
     expect(on / mask.data.length).toBeLessThan(0.6);
-  });
+  }, 120_000);
 
   it('fused and staged outputs of the UNet agree within float16 precision; masks agree on ≥ 99.99 % of voxels', async () => {
     const input = testData('volumes/scroll_v2.zarr');
@@ -96,7 +96,7 @@ describe('voxelflow pipeline', () => {
     }
     checkNgff(fused);
     checkNgff(staged);
-  });
+  }, 240_000);
 
   it('four predict processes on one s3rver prefix, then blend and finalize on S3, equal the local single-process run', async () => {
     const input = testData('volumes/scroll_v2.zarr');
@@ -128,5 +128,5 @@ describe('voxelflow pipeline', () => {
     expect(differ).toBe(0);
     const store = await openStore(`${prefix}/final.zarr`);
     expect(await store.head('.voxelflow_complete')).toBeDefined();
-  });
+  }, 240_000);
 });

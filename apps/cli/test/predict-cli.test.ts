@@ -60,11 +60,11 @@ describe('voxelflow predict (analytic ONNX model, real onnxruntime-node)', () =>
     const input = testData('volumes/scroll_v2.zarr');
     const vol = await readInput(input);
     const off = join(dir, 'off');
-    const r = await runCli(['predict', '--model_path', analytic, '--input_dir', input, '--output_dir', off, '--disable_tta', '--batch_size', '4']);
+    const r = await runCli(['predict', '--model_path', analytic, '--input_dir', input, '--output_dir', off, '--disable_tta', '--batch_size', '4', '--bbox', '0,0,0,64,160,96']);
     expect(r.stderr).toMatch(/patches run/);
     expect(r.code).toBe(0);
     const a = await maxAnalyticError(off, vol);
-    expect(a.stored).toBeGreaterThan(300);
+    expect(a.stored).toBeGreaterThan(100);
     expect(a.stored).toBeLessThan(a.N); // absent input chunks were skipped
     expect(a.relErr).toBeLessThanOrEqual(1);
     const attrs = JSON.parse(readFileSync(join(off, 'logits_part_0.zarr', '.zattrs'), 'utf8'));
@@ -77,7 +77,7 @@ describe('voxelflow predict (analytic ONNX model, real onnxruntime-node)', () =>
     const b = await maxAnalyticError(mirror, vol);
     expect(b.stored).toBeGreaterThan(0);
     expect(b.relErr).toBeLessThanOrEqual(1);
-  });
+  }, 180_000);
 
   it('handles a volume smaller than one patch', async () => {
     const url = join(dir, 'tiny.zarr');

@@ -7,8 +7,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const testData = (p: string) => fileURLToPath(new URL(`../../../test-data/${p}`, import.meta.url));
 const cliSource = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const cliBuilt = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 // tsx from this repo, whatever the child's working directory.
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/**
+ * How to start the CLI: the built bin under `npm test` (it builds first and sets VOXELFLOW_TEST_DIST=1;
+ * what users run, and no TypeScript to compile in every child), else the source through tsx.
+ */
+export function cliEntry(): string[] {
+  return process.env['VOXELFLOW_TEST_DIST'] === '1' ? [cliBuilt] : ['--conditions=@voxelflow/source', '--import', tsxLoader, cliSource];
+}
 
 export interface CliRun {
   code: number;
@@ -19,7 +28,7 @@ export interface CliRun {
 export function runCli(args: string[], env: Record<string, string> = {}, cwd = repoRoot): Promise<CliRun> {
   mkdirSync(cwd, { recursive: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@voxelflow/source', '--import', tsxLoader, cliSource, ...args], {
+    const child = spawn(process.execPath, [...cliEntry(), ...args], {
       cwd,
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

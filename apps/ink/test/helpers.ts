@@ -31,7 +31,9 @@ export function runInkCli(env: Record<string, string>, args: string[] = []): Pro
   for (const v of INK_VARIABLES) delete base[v.env];
   for (const k of Object.keys(base)) if (/^(AWS_|HF_|HUGGING)/.test(k) || k === 'NODE_OPTIONS' || k === 'JOB_COMPLETION_INDEX') delete base[k];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@voxelflow/source', '--import', 'tsx', cliSource, ...args], {
+    // `npm test` builds first and sets VOXELFLOW_TEST_DIST=1: run the built bin (no per-child TypeScript compile).
+    const entry = process.env['VOXELFLOW_TEST_DIST'] === '1' ? [cliSource.replace(/src[\\/]cli\.ts$/, 'dist/cli.js')] : ['--conditions=@voxelflow/source', '--import', 'tsx', cliSource];
+    const child = spawn(process.execPath, [...entry, ...args], {
       cwd: repoRoot,
       env: { ...base, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,7 +23,9 @@ export interface CliResult {
 /** Runs `itk-infer args…` from source as a real process (what a user gets from the built bin). */
 export function runCli(args: string[]): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=@voxelflow/source', '--import', 'tsx', CLI, ...args], {
+    // `npm test` builds first and sets VOXELFLOW_TEST_DIST=1: run the built bin (no per-child TypeScript compile).
+    const entry = process.env['VOXELFLOW_TEST_DIST'] === '1' ? [CLI.replace(/src[\\/]cli\.ts$/, 'dist/cli.js')] : ['--conditions=@voxelflow/source', '--import', 'tsx', CLI];
+    const child = spawn(process.execPath, [...entry, ...args], {
       cwd: REPO_DIR,
       env: { ...process.env, NO_COLOR: '1', VOXELFLOW_DEBUG: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

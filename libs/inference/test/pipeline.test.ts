@@ -78,7 +78,7 @@ describe('runPipeline with the analytic model', () => {
         expect(JSON.stringify(meta)).toContain('"patch_size"');
       }
     }
-  });
+  }, 180_000);
 
   it('works on a volume smaller than one patch (fused and staged)', async () => {
     const input = await volume('small.zarr', [9, 11, 7]);

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CopickProject, SegmentationId } from './copick-project';
-import { checkCopickName } from './copick-names';
+import { checkCopickName, picksFileName } from './copick-names';
+import { joinUrl } from './copick-roots';
 import { LocalizeRunError, ParticlesArgumentError } from './errors';
 import { localizeRun, resolveLocalizeParameters, type LocalizeObjectSpec, type LocalizeParameters, type LocalizeStats } from './localize-run';
 import { makePoint } from './picks-file';
@@ -108,7 +109,7 @@ export async function localizeCopickRun(project: CopickProject, runName: string,
       const file = await run.writePicks(o.name, userId, sessionId, o.particles.map((p) => makePoint(p.location, p.score)));
       objects.push({ ...base, action: 'written', file });
     } else if (await run.deletePicks(o.name, userId, sessionId)) {
-      objects.push({ ...base, action: 'deleted-stale', file: `${project.overlay.url}/ExperimentRuns/${runName}/Picks/${userId}_${sessionId}_${o.name}.json` });
+      objects.push({ ...base, action: 'deleted-stale', file: joinUrl(project.overlay.url, `ExperimentRuns/${runName}/Picks/${picksFileName(o.name, userId, sessionId)}`) });
     } else {
       objects.push({ ...base, action: 'none' });
     }
@@ -164,13 +165,28 @@ function defaultWorkerUrl(): URL {
   return new URL(`./localize-worker${ext}`, here);
 }
 
+/** `argv` without the `@voxelflow/source` condition: a built worker loads the built packages. */
+function withoutSourceCondition(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (/^(--conditions|-C)=@voxelflow\/source$/.test(a)) continue;
+    if ((a === '--conditions' || a === '-C') && argv[i + 1] === '@voxelflow/source') {
+      i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
 /**
  * Starts one worker on `url`. A built worker (.js/.cjs) runs as is. A TypeScript one (tests, tsx)
  * is loaded through tsx's `tsImport`, because Node 20 does not apply `--import tsx` loader hooks inside
  * worker threads; the source condition makes workspace packages resolve to their sources there too.
  */
 function startWorker(url: URL, init: LocalizeWorkerInit): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: init });
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: init, execArgv: withoutSourceCondition(process.execArgv) });
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const code = `import(${JSON.stringify(tsxApi)}).then((m) => m.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}))`;
   const conditions = process.execArgv.some((a) => a.includes('@voxelflow/source')) ? [] : ['--conditions=@voxelflow/source'];

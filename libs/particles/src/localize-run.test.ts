@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { paintSphere } from '../test/helpers';
+import { paintSphere, rng } from '../test/helpers';
+import { binaryOpening6 } from './binary-morphology';
+import { centerOfMass } from './center-of-mass';
+import { connectedComponents } from './connected-components';
+import { distanceTransformEDT } from './distance-transform';
 import { localizeRun, sphereVolume } from './localize-run';
+import { maximumFilter } from './maximum-filter';
+import { watershed } from './watershed';
 import type { Shape3 } from './volume-shape';
 
 const METHODS = ['watershed', 'com'] as const;
@@ -93,5 +99,53 @@ describe('localizeRun', () => {
     expect(() => localizeRun({ ...base, radiusMinScale: 1, radiusMaxScale: 0.5 })).toThrow(/radiusMaxScale 0.5 must be larger/);
     expect(() => localizeRun({ ...base, objects: [{ name: 'a', label: 0, radius: 60 }] })).toThrow(/label 0; labels are 1–255/);
     expect(() => localizeRun({ ...base, voxelSize: 0 })).toThrow(/voxelSize 0/);
+  });
+
+  it('splitting a sparse label into cluster boxes gives the whole-crop watershed result', () => {
+    // Reference: octopi's steps composed here on the label's whole bounding box, no clustering.
+    const reference = (seg: Uint8Array, shape: Shape3, label: number, filterSize: number): number[][] => {
+      const [Z, Y, X] = shape;
+      let z0 = Z, y0 = Y, x0 = X, z1 = -1, y1 = -1, x1 = -1;
+      for (let z = 0; z < Z; z++) for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++) {
+        if (seg[(z * Y + y) * X + x] !== label) continue;
+        z0 = Math.min(z0, z); y0 = Math.min(y0, y); x0 = Math.min(x0, x);
+        z1 = Math.max(z1, z); y1 = Math.max(y1, y); x1 = Math.max(x1, x);
+      }
+      const c: Shape3 = [z1 - z0 + 1, y1 - y0 + 1, x1 - x0 + 1];
+      const mask = new Uint8Array(c[0] * c[1] * c[2]);
+      for (let z = 0; z < c[0]; z++) for (let y = 0; y < c[1]; y++) for (let x = 0; x < c[2]; x++) {
+        mask[(z * c[1] + y) * c[2] + x] = seg[((z + z0) * Y + y + y0) * X + x + x0] === label ? 1 : 0;
+      }
+      const opened = binaryOpening6(mask, c);
+      const dist = distanceTransformEDT(opened, c);
+      const peaks = maximumFilter(dist, c, filterSize);
+      const local = opened.map((v, i) => (v !== 0 && dist[i] === peaks[i] ? 1 : 0));
+      const { labels, count } = connectedComponents(local, c, 6);
+      const ws = watershed(dist.map((v) => -v), labels, c, opened);
+      const { sizes, centres } = centerOfMass(ws, c, count);
+      const out: number[][] = [];
+      for (let l = 1; l <= count; l++) if (sizes[l]! > 0) out.push([centres[3 * l]! + z0, centres[3 * l + 1]! + y0, centres[3 * l + 2]! + x0, sizes[l]!]);
+      return out.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!);
+    };
+    const rand = rng(99);
+    const shape: Shape3 = [40, 256, 256];
+    for (let trial = 0; trial < 3; trial++) {
+      const seg = new Uint8Array(40 * 256 * 256);
+      // Spheres of mixed sizes anywhere (some overlapping or touching the faces), plus a pair just
+      // closer than the peak window, so there are several clusters and one that holds two blobs.
+      for (let s = 0; s < 6; s++) paintSphere(seg, shape, rand() * 40, rand() * 256, rand() * 256, 2 + rand() * 6, 1);
+      paintSphere(seg, shape, 20, 128, 120, 4, 1);
+      paintSphere(seg, shape, 20, 128, 130, 4, 1);
+      const [obj] = localizeRun({
+        segmentation: seg, shape, voxelSize: 10, objects: [{ name: 'a', label: 1, radius: 100 }],
+        radiusMinScale: 0, radiusMaxScale: 100, borderFraction: 0,
+      });
+      const got = obj!.particles.map((p) => [...p.voxel, p.voxels]);
+      // No merging for this comparison: radiusMinScale 0 makes r_min 0.
+      const want = reference(seg, shape, 1, 10);
+      expect(got.length).toBe(want.length);
+      const sorted = got.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!);
+      for (let k = 0; k < want.length; k++) for (let j = 0; j < 4; j++) expect(sorted[k]![j]!).toBeCloseTo(want[k]![j]!, 9);
+    }
   });
 });

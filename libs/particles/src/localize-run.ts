@@ -12,6 +12,10 @@
  * each other are merged into their mean; centres within 0.5 % of the volume's extent from a face are
  * dropped. Output is Å in x, y, z order (one z, y, x convention throughout: octopi's `com` x/z swap is
  * not reproduced).
+ *
+ * The watershed steps run per cluster of blobs (blobs more than the peak window apart never influence
+ * each other), each in its own small box, which gives the same regions as one pass over the crop at a
+ * fraction of the cost on sparse maps.
  */
 import { binaryDilation6, binaryErosion6 } from './binary-morphology';
 import { centerOfMass } from './center-of-mass';
@@ -190,6 +194,116 @@ function watershedCandidates(mask: Uint8Array, shape: Shape3, filterSize: number
   return filterRegions(labels, shape, count, vMin, vMax, sphere, true);
 }
 
+/** Edge of the blocks used to find clusters of nearby components (voxels). */
+const CLUSTER_BLOCK = 8;
+
+/** A sub-box of the crop holding one cluster: start/stop (crop voxels) and its id in `cells`. */
+interface ClusterBox {
+  id: number;
+  start: [number, number, number];
+  stop: [number, number, number];
+}
+
+/**
+ * Splits the crop into boxes, one per cluster of mask voxels closer than `margin` to each other, each
+ * box reaching at least `margin` voxels past its cluster (or to the crop's face). Found on a grid of
+ * 8³ blocks: occupied blocks, dilated by ⌈margin / 8⌉ blocks, then 26-connected. Voxels of two
+ * clusters are more than `margin` apart, so nothing computed within `margin` of one (opening, EDT,
+ * the peak window, the flood) ever sees the other: processing each box alone gives the whole crop's result.
+ */
+function clusterBoxes(mask: Uint8Array, shape: Shape3, margin: number): { boxes: ClusterBox[]; cells: Int32Array; grid: Shape3 } {
+  const [Z, Y, X] = shape;
+  const B = CLUSTER_BLOCK;
+  const grid: Shape3 = [Math.ceil(Z / B), Math.ceil(Y / B), Math.ceil(X / B)];
+  const [gz, gy, gx] = grid;
+  const occupied = new Uint8Array(gz * gy * gx);
+  let i = 0;
+  for (let z = 0; z < Z; z++) {
+    for (let y = 0; y < Y; y++) {
+      const rowCell = ((z >> 3) * gy + (y >> 3)) * gx;
+      for (let x = 0; x < X; x++, i++) if (mask[i] !== 0) occupied[rowCell + (x >> 3)] = 1;
+    }
+  }
+  // Box dilation by d cells, one axis at a time.
+  const d = Math.ceil(margin / B);
+  let cur = occupied;
+  const strides = [gy * gx, gx, 1];
+  for (let axis = 0; axis < 3; axis++) {
+    const next = new Uint8Array(cur.length);
+    const len = grid[axis]!;
+    const stride = strides[axis]!;
+    for (let c = 0; c < cur.length; c++) {
+      if (cur[c] === 0) continue;
+      const pos = Math.floor(c / stride) % len;
+      for (let k = Math.max(0, pos - d); k <= Math.min(len - 1, pos + d); k++) next[c + (k - pos) * stride] = 1;
+    }
+    cur = next;
+  }
+  const { labels: cells, count } = connectedComponents(cur, grid, 26);
+  const lo = new Int32Array(3 * (count + 1)).fill(2 ** 30);
+  const hi = new Int32Array(3 * (count + 1)).fill(-1);
+  for (let cz = 0, c = 0; cz < gz; cz++) {
+    for (let cy = 0; cy < gy; cy++) {
+      for (let cx = 0; cx < gx; cx++, c++) {
+        const l = cells[c]!;
+        if (l === 0) continue;
+        lo[3 * l] = Math.min(lo[3 * l]!, cz);
+        lo[3 * l + 1] = Math.min(lo[3 * l + 1]!, cy);
+        lo[3 * l + 2] = Math.min(lo[3 * l + 2]!, cx);
+        hi[3 * l] = Math.max(hi[3 * l]!, cz);
+        hi[3 * l + 1] = Math.max(hi[3 * l + 1]!, cy);
+        hi[3 * l + 2] = Math.max(hi[3 * l + 2]!, cx);
+      }
+    }
+  }
+  const boxes: ClusterBox[] = [];
+  for (let l = 1; l <= count; l++) {
+    boxes.push({
+      id: l,
+      start: [lo[3 * l]! * B, lo[3 * l + 1]! * B, lo[3 * l + 2]! * B],
+      stop: [Math.min(Z, (hi[3 * l]! + 1) * B), Math.min(Y, (hi[3 * l + 1]! + 1) * B), Math.min(X, (hi[3 * l + 2]! + 1) * B)],
+    });
+  }
+  return { boxes, cells, grid };
+}
+
+/** watershed per cluster box (see {@link clusterBoxes}); the whole crop at once when boxes would not save work. */
+function watershedByCluster(mask: Uint8Array, shape: Shape3, filterSize: number, vMin: number, vMax: number, sphere: number): Candidates {
+  const margin = Math.max(filterSize, 2);
+  const { boxes, cells, grid } = clusterBoxes(mask, shape, margin);
+  const volume = (b: ClusterBox): number => (b.stop[0] - b.start[0]) * (b.stop[1] - b.start[1]) * (b.stop[2] - b.start[2]);
+  const total = boxes.reduce((a, b) => a + volume(b), 0);
+  if (boxes.length <= 1 || total >= 0.8 * mask.length) return watershedCandidates(mask, shape, filterSize, vMin, vMax, sphere);
+  const [, Y, X] = shape;
+  const [, gy, gx] = grid;
+  const out: Candidates = { points: [], regions: 0, tooSmall: 0, tooLarge: 0 };
+  for (const b of boxes) {
+    const sub: Shape3 = [b.stop[0] - b.start[0], b.stop[1] - b.start[1], b.stop[2] - b.start[2]];
+    const subMask = new Uint8Array(sub[0] * sub[1] * sub[2]);
+    let k = 0;
+    for (let z = b.start[0]; z < b.stop[0]; z++) {
+      for (let y = b.start[1]; y < b.stop[1]; y++) {
+        const rowCell = ((z >> 3) * gy + (y >> 3)) * gx;
+        for (let x = b.start[2], i = (z * Y + y) * X + b.start[2]; x < b.stop[2]; x++, i++, k++) {
+          // Only this cluster's voxels: another cluster's may lie inside the box but far from this one.
+          subMask[k] = mask[i] !== 0 && cells[rowCell + (x >> 3)] === b.id ? 1 : 0;
+        }
+      }
+    }
+    const found = watershedCandidates(subMask, sub, filterSize, vMin, vMax, sphere);
+    for (const q of found.points) {
+      q.z += b.start[0];
+      q.y += b.start[1];
+      q.x += b.start[2];
+      out.points.push(q);
+    }
+    out.regions += found.regions;
+    out.tooSmall += found.tooSmall;
+    out.tooLarge += found.tooLarge;
+  }
+  return out;
+}
+
 function comCandidates(mask: Uint8Array, shape: Shape3, vMin: number, vMax: number, sphere: number): Candidates {
   const { labels, count } = connectedComponents(mask, shape, 6);
   return filterRegions(labels, shape, count, vMin, vMax, sphere, false);
@@ -255,7 +369,7 @@ export function localizeRun(options: LocalizeRunOptions): LocalizedObject[] {
     const sphere = sphereVolume(o.radius / voxelSize);
     const found =
       p.method === 'watershed'
-        ? watershedCandidates(mask, cshape, p.filterSize, sphereVolume(rMin), sphereVolume(rMax), sphere)
+        ? watershedByCluster(mask, cshape, p.filterSize, sphereVolume(rMin), sphereVolume(rMax), sphere)
         : comCandidates(mask, cshape, sphereVolume(rMin), sphereVolume(rMax), sphere);
     stats.regions = found.regions;
     stats.tooSmall = found.tooSmall;

@@ -25,6 +25,9 @@ let dir: string;
 let project: CopickProject;
 const SEG = { name: 'particles', userId: 'curation', sessionId: '0', voxelSize: 10 };
 const GT = { userId: 'curation', sessionId: '0' };
+// `npm test` builds every package first and sets VOXELFLOW_TEST_DIST=1: then the pool runs the built
+// worker (dist/localize-worker.js, loading built packages); otherwise the TypeScript one through tsx.
+const workerUrl = process.env['VOXELFLOW_TEST_DIST'] === '1' ? new URL('../dist/localize-worker.js', import.meta.url) : undefined;
 // Full-size painted spheres need headroom above the continuous sphere volume (see copick-project.test.ts).
 const PARAMS = { radiusMaxScale: 1.2 };
 
@@ -58,7 +61,7 @@ describe('localizeProject', () => {
       ['TS_002', 'done', ['apo-ferritin:written:7', 'beta-galactosidase:written:5', 'ribosome:written:6']],
     ]);
     const seen: string[] = [];
-    const pooled = await localizeProject(project, { ...PARAMS, segmentation: SEG, pick: { userId: 'voxelflow', sessionId: '2' }, nProcs: 2, onRun: (s) => seen.push(s.run) });
+    const pooled = await localizeProject(project, { ...PARAMS, segmentation: SEG, pick: { userId: 'voxelflow', sessionId: '2' }, nProcs: 2, ...(workerUrl ? { workerUrl } : {}), onRun: (s) => seen.push(s.run) });
     expect(pooled.nProcs).toBe(2);
     expect(seen.sort()).toEqual(['TS_001', 'TS_002']);
     expect(pooled.runs.map((r) => r.run)).toEqual(['TS_001', 'TS_002']);
@@ -104,7 +107,7 @@ describe('localizeProject', () => {
     // A segmentation whose metadata is broken fails inside the worker; the error names the run.
     const broken = join(dir, 'overlay', 'ExperimentRuns', 'TS_002', 'Segmentations', '10.000_curation_0_particles-multilabel.zarr', '0', '.zarray');
     await writeFile(broken, '{ not json');
-    const failure = await localizeProject(project, { ...PARAMS, segmentation: SEG, pick: { userId: 'voxelflow', sessionId: '5' }, labels: { ribosome: 3 }, nProcs: 2 }).catch(
+    const failure = await localizeProject(project, { ...PARAMS, segmentation: SEG, pick: { userId: 'voxelflow', sessionId: '5' }, labels: { ribosome: 3 }, nProcs: 2, ...(workerUrl ? { workerUrl } : {}) }).catch(
       (err: unknown) => err,
     );
     expect(failure).toBeInstanceOf(LocalizeRunError);

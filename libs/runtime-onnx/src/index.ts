@@ -23,6 +23,7 @@ export {
 
 // ONNX file metadata (onnxruntime-node exposes none)
 export { readOnnxMetadata, type OnnxMetadata } from './onnx-metadata';
+export { describeSession, checkBatch, float16Bits, formatShape, type SessionLike, type SessionValueMetadata } from './session-io';
 export { cardFromShapes } from './card-from-shapes';
 
 // Errors

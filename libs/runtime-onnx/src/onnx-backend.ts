@@ -34,6 +34,7 @@ import {
   UnsupportedModelError,
 } from './errors';
 import { readOnnxMetadata, type OnnxMetadata } from './onnx-metadata';
+import { checkBatch, describeSession, float16Bits, formatShape, type SessionLike } from './session-io';
 
 /** Graph optimization levels ONNX Runtime accepts. */
 export type GraphOptimizationLevel = NonNullable<BackendOptions['graphOptimization']>;
@@ -68,21 +69,6 @@ function configureOrtLoggingOnce(): void {
 const oneLine = (e: unknown): string =>
   (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
 
-const formatShape = (shape: readonly (number | string | null)[]): string =>
-  `[${shape.map((d) => (d === null ? '?' : String(d))).join(',')}]`;
-
-function isFloatDType(t: string): t is TensorDType {
-  return t === 'float32' || t === 'float16';
-}
-
-function tensorInfo(meta: ort.InferenceSession.TensorValueMetadata): TensorInfo {
-  return {
-    name: meta.name,
-    dtype: meta.type as TensorDType,
-    // ORT reports an unnamed dynamic dimension as ''; the contract spells that null.
-    shape: meta.shape.map((d) => (typeof d === 'string' && d === '' ? null : d)),
-  };
-}
 
 /** Turns a session-creation failure into the error that tells the user what to do. */
 function sessionError(e: unknown, model: ResolvedModel, requested: string, device: OnnxDevice): Error {
@@ -124,6 +110,20 @@ function sessionError(e: unknown, model: ResolvedModel, requested: string, devic
  * (`model.card`: sidecar voxelflow.json or nnU-Net plans). Files beside a model are the user's
  * deliberate override of what was baked into it, so they win.
  */
+/**
+ * onnxruntime-common maps float16 to a global Float16Array when one exists, and the native binding
+ * then rejects it when that is a JavaScript polyfill (Node 20 has no native one). Say so plainly
+ * instead of failing with "Tensor.data must be a typed array".
+ */
+function checkNoFloat16Polyfill(model: string): void {
+  const F16 = (globalThis as { Float16Array?: unknown }).Float16Array;
+  if (F16 !== undefined && !/\[native code\]/.test(Function.prototype.toString.call(F16))) {
+    throw new InferenceError(
+      `model ${model}: a JavaScript Float16Array polyfill is installed globally, and onnxruntime-node cannot take float16 tensors then; remove the polyfill (VoxelFlow passes float16 as Uint16Array bits)`,
+    );
+  }
+}
+
 export class OnnxBackend implements ModelBackend {
   /** The model's one input (float32 or float16); symbolic dims are strings, unnamed ones null. */
   readonly inputs: readonly TensorInfo[];
@@ -199,29 +199,7 @@ export class OnnxBackend implements ModelBackend {
     }
 
     try {
-      const inputs = session.inputMetadata.map((m) => {
-        if (!m.isTensor || !isFloatDType(m.type)) {
-          const what = m.isTensor ? m.type : 'a non-tensor value';
-          throw new UnsupportedModelError(
-            `model ${model.source}: input "${m.name}" is ${what}; VoxelFlow feeds float32 or float16 tensors, so re-export the model with a float input`,
-          );
-        }
-        return tensorInfo(m);
-      });
-      if (inputs.length !== 1) {
-        throw new UnsupportedModelError(
-          `model ${model.source} has ${inputs.length} inputs (${session.inputNames.join(', ') || 'none'}); VoxelFlow feeds exactly one image tensor`,
-        );
-      }
-      const first = session.outputMetadata[0];
-      if (!first || !first.isTensor || !isFloatDType(first.type)) {
-        const what = !first ? 'no outputs' : `first output "${first.name}" ${first.isTensor ? `is ${first.type}` : 'is not a tensor'}`;
-        throw new UnsupportedModelError(
-          `model ${model.source}: ${what}; VoxelFlow reads float32 or float16 logits from the first output`,
-        );
-      }
-      // Further outputs of other types (an argmax, say) are never fetched, so they are simply not listed.
-      const outputs = session.outputMetadata.flatMap((m) => (m.isTensor && isFloatDType(m.type) ? [tensorInfo(m)] : []));
+      const { inputs, outputs } = describeSession(session as unknown as SessionLike, model.source);
       const stated = mergeModelCards(embedded, model.card);
       const card = mergeModelCards(
         { name: model.name },
@@ -252,51 +230,14 @@ export class OnnxBackend implements ModelBackend {
   }
 
   /** Throws TensorMismatchError when `batch` does not fit `inputs[0]`. */
-  private check(batch: Tensor): void {
-    const info = this.inputs[0]!;
-    const model = `model ${this.name}`;
-    if (batch.dtype !== info.dtype) {
-      throw new TensorMismatchError(`${model} expects ${info.dtype} input; got ${batch.dtype}`);
-    }
-    const wantArray = batch.dtype === 'float16' ? Uint16Array : Float32Array;
-    if (!(batch.data instanceof wantArray)) {
-      throw new TensorMismatchError(
-        `${model}: a ${batch.dtype} batch must hold a ${wantArray.name}; got ${batch.data.constructor.name}`,
-      );
-    }
-    if (info.shape.length > 0 && batch.shape.length !== info.shape.length) {
-      throw new TensorMismatchError(
-        `${model} expects a rank-${info.shape.length} input ${formatShape(info.shape)}; got shape ${formatShape(batch.shape)}`,
-      );
-    }
-    let size = 1;
-    for (let i = 0; i < batch.shape.length; i++) {
-      const d = batch.shape[i]!;
-      if (!Number.isInteger(d) || d < 1) {
-        throw new TensorMismatchError(`${model}: batch shape ${formatShape(batch.shape)} has a non-positive or fractional dimension`);
-      }
-      const want = info.shape[i];
-      if (typeof want === 'number' && want !== d) {
-        throw new TensorMismatchError(
-          `${model} expects input ${formatShape(info.shape)} (dimension ${i} = ${want}); got shape ${formatShape(batch.shape)}`,
-        );
-      }
-      size *= d;
-    }
-    if (batch.data.length !== size) {
-      throw new TensorMismatchError(
-        `${model}: batch of shape ${formatShape(batch.shape)} needs ${size} values; its data holds ${batch.data.length}`,
-      );
-    }
-  }
-
   /** Runs one batch through the model and returns the first output (same dtype as `outputs[0]`). */
   async run(batch: Tensor): Promise<Tensor> {
     const session = this.session;
     if (!session) throw new BackendDisposedError(`model ${this.name}: run() after dispose(); create a new backend`);
-    this.check(batch);
+    checkBatch(this.inputs[0]!, batch, this.name);
     const inputName = this.inputs[0]!.name;
     const outputName = this.outputs[0]!.name;
+    if (batch.dtype === 'float16') checkNoFloat16Polyfill(this.name);
     const input = new ort.Tensor(batch.dtype, batch.data, batch.shape);
     let results: ort.InferenceSession.ReturnType;
     try {
@@ -317,9 +258,7 @@ export class OnnxBackend implements ModelBackend {
       const raw = out.data;
       if (out.type === 'float32' && raw instanceof Float32Array) return { dtype: 'float32', data: raw, shape };
       if (out.type === 'float16' && ArrayBuffer.isView(raw)) {
-        // Node 20 gives float16 as Uint16Array bits; a runtime with Float16Array gives that, so re-view its bits.
-        const bits = raw instanceof Uint16Array ? raw : new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
-        return { dtype: 'float16', data: bits, shape };
+        return { dtype: 'float16', data: float16Bits(raw)!, shape };
       }
       throw new InferenceError(`model ${this.name}: output "${outputName}" came back as ${out.type}; expected ${this.outputs[0]!.dtype}`);
     } finally {

@@ -1,0 +1,119 @@
+/**
+ * What every ONNX Runtime flavour (onnxruntime-node, onnxruntime-web) shares between a session and the
+ * ModelBackend contract: describing the session's inputs and outputs, checking a batch against the
+ * input, and reading float16 outputs as bits. Typed structurally, so both runtimes' sessions fit.
+ */
+import type { Tensor, TensorDType, TensorInfo } from '@voxelflow/inference';
+import { TensorMismatchError, UnsupportedModelError } from './errors';
+
+/** The parts of an ONNX Runtime session's value metadata used here. */
+export interface SessionValueMetadata {
+  name: string;
+  isTensor: boolean;
+  type?: string;
+  shape?: readonly (number | string)[];
+}
+
+/** The parts of an ONNX Runtime session used here (onnxruntime-common's InferenceSession fits). */
+export interface SessionLike {
+  readonly inputNames: readonly string[];
+  readonly inputMetadata: readonly SessionValueMetadata[];
+  readonly outputMetadata: readonly SessionValueMetadata[];
+}
+
+/** `[N,1,64,?,64]`: a shape as error messages print it. */
+export const formatShape = (shape: readonly (number | string | null)[]): string =>
+  `[${shape.map((d) => (d === null ? '?' : String(d))).join(',')}]`;
+
+function isFloatDType(t: string | undefined): t is TensorDType {
+  return t === 'float32' || t === 'float16';
+}
+
+function tensorInfo(meta: SessionValueMetadata): TensorInfo {
+  return {
+    name: meta.name,
+    dtype: meta.type as TensorDType,
+    // An unnamed dynamic dimension comes back as '' (or, from onnxruntime-web, a negative size); the contract spells it null.
+    shape: (meta.shape ?? []).map((d) => (d === '' || (typeof d === 'number' && d < 0) ? null : d)),
+  };
+}
+
+/**
+ * The session's one float input and its float outputs, or UnsupportedModelError saying what is wrong.
+ * Further outputs of other types (an argmax, say) are never fetched, so they are simply not listed.
+ */
+export function describeSession(session: SessionLike, source: string): { inputs: TensorInfo[]; outputs: TensorInfo[] } {
+  const inputs = session.inputMetadata.map((m) => {
+    if (!m.isTensor || !isFloatDType(m.type)) {
+      const what = m.isTensor ? m.type : 'a non-tensor value';
+      throw new UnsupportedModelError(
+        `model ${source}: input "${m.name}" is ${what}; VoxelFlow feeds float32 or float16 tensors, so re-export the model with a float input`,
+      );
+    }
+    return tensorInfo(m);
+  });
+  if (inputs.length !== 1) {
+    throw new UnsupportedModelError(
+      `model ${source} has ${inputs.length} inputs (${session.inputNames.join(', ') || 'none'}); VoxelFlow feeds exactly one image tensor`,
+    );
+  }
+  const first = session.outputMetadata[0];
+  if (!first || !first.isTensor || !isFloatDType(first.type)) {
+    const what = !first ? 'no outputs' : `first output "${first.name}" ${first.isTensor ? `is ${first.type}` : 'is not a tensor'}`;
+    throw new UnsupportedModelError(`model ${source}: ${what}; VoxelFlow reads float32 or float16 logits from the first output`);
+  }
+  const outputs = session.outputMetadata.flatMap((m) => (m.isTensor && isFloatDType(m.type) ? [tensorInfo(m)] : []));
+  return { inputs, outputs };
+}
+
+/**
+ * Throws TensorMismatchError (a ModelMismatchError) when `batch` does not fit `info`: dtype, array type
+ * (Float32Array / Uint16Array bits), rank, fixed dimensions, or data length.
+ */
+export function checkBatch(info: TensorInfo, batch: Tensor, modelName: string): void {
+  const model = `model ${modelName}`;
+  if (batch.dtype !== info.dtype) {
+    throw new TensorMismatchError(`${model} expects ${info.dtype} input; got ${batch.dtype}`);
+  }
+  const wantArray = batch.dtype === 'float16' ? Uint16Array : Float32Array;
+  if (!(batch.data instanceof wantArray)) {
+    throw new TensorMismatchError(`${model}: a ${batch.dtype} batch must hold a ${wantArray.name}; got ${batch.data.constructor.name}`);
+  }
+  if (info.shape.length > 0 && batch.shape.length !== info.shape.length) {
+    throw new TensorMismatchError(
+      `${model} expects a rank-${info.shape.length} input ${formatShape(info.shape)}; got shape ${formatShape(batch.shape)}`,
+    );
+  }
+  let size = 1;
+  for (let i = 0; i < batch.shape.length; i++) {
+    const d = batch.shape[i]!;
+    if (!Number.isInteger(d) || d < 1) {
+      throw new TensorMismatchError(`${model}: batch shape ${formatShape(batch.shape)} has a non-positive or fractional dimension`);
+    }
+    const want = info.shape[i];
+    if (typeof want === 'number' && want !== d) {
+      throw new TensorMismatchError(
+        `${model} expects input ${formatShape(info.shape)} (dimension ${i} = ${want}); got shape ${formatShape(batch.shape)}`,
+      );
+    }
+    size *= d;
+  }
+  if (batch.data.length !== size) {
+    throw new TensorMismatchError(`${model}: batch of shape ${formatShape(batch.shape)} needs ${size} values; its data holds ${batch.data.length}`);
+  }
+}
+
+/**
+ * The raw bits of a float16 output. Node 20 gives a Uint16Array. Where a global Float16Array exists,
+ * onnxruntime-common builds the output with it: a native one is a typed array, a polyfill (e.g.
+ * @petamoriken/float16, which apps install for zarrita) is a Proxy that is not, but both expose
+ * `buffer`, `byteOffset` and `byteLength`, so their bits are re-viewed, never converted.
+ */
+export function float16Bits(raw: unknown): Uint16Array | undefined {
+  if (raw instanceof Uint16Array) return raw;
+  const v = raw as { buffer?: unknown; byteOffset?: unknown; byteLength?: unknown } | null;
+  if (v && v.buffer instanceof ArrayBuffer && typeof v.byteOffset === 'number' && typeof v.byteLength === 'number') {
+    return new Uint16Array(v.buffer, v.byteOffset, v.byteLength / 2);
+  }
+  return undefined;
+}
