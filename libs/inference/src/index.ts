@@ -58,3 +58,6 @@ export {
   type LogitsPartAttributes,
   type LogitsCompressor,
 } from './logits-store';
+
+// Stage 3 lives in @voxelflow/finalize; re-exported so the four entry points come from one place.
+export { finalize, type FinalizeOptions, type FinalizeResult } from '@voxelflow/finalize';
