@@ -8,9 +8,22 @@ import { InvalidDeviceError } from './errors';
 
 /** A parsed `--device`: the CPU, or a GPU provider and its device index. */
 export type OnnxDevice =
-  | { kind: 'cpu' }
-  | { kind: 'cuda'; deviceId: number }
-  | { kind: 'tensorrt'; deviceId: number };
+  | {
+      /** The CPU execution provider. */
+      kind: 'cpu';
+    }
+  | {
+      /** The CUDA execution provider. */
+      kind: 'cuda';
+      /** CUDA device index, as the process sees it (after CUDA_VISIBLE_DEVICES). */
+      deviceId: number;
+    }
+  | {
+      /** The TensorRT execution provider (CUDA as its fallback for unsupported nodes). */
+      kind: 'tensorrt';
+      /** CUDA device index, as the process sees it (after CUDA_VISIBLE_DEVICES). */
+      deviceId: number;
+    };
 
 /** The `--device` forms this backend accepts, for help texts and error messages. */
 export const DEVICE_FORMS: readonly string[] = ['cpu', 'cuda', 'cuda:N', 'tensorrt', 'tensorrt:N'];

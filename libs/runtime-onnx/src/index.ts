@@ -2,6 +2,7 @@
  * @packageDocumentation ONNX Runtime (onnxruntime-node) implementation of the inference ModelBackend;
  * model cards from ONNX metadata.
  */
+/** The npm name of this package, for logs and run records. */
 export const PACKAGE_NAME = '@voxelflow/runtime-onnx';
 
 // The backend

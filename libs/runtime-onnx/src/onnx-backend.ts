@@ -16,7 +16,6 @@ import {
   type ModelCard,
   type ResolvedModel,
   type Tensor,
-  type TensorDType,
   type TensorInfo,
 } from '@voxelflow/inference';
 import { cardFromShapes } from './card-from-shapes';
@@ -27,12 +26,7 @@ import {
   parseDevice,
   type OnnxDevice,
 } from './devices';
-import {
-  BackendDisposedError,
-  DeviceUnavailableError,
-  TensorMismatchError,
-  UnsupportedModelError,
-} from './errors';
+import { BackendDisposedError, DeviceUnavailableError } from './errors';
 import { readOnnxMetadata, type OnnxMetadata } from './onnx-metadata';
 import { checkBatch, describeSession, float16Bits, formatShape, type SessionLike } from './session-io';
 
@@ -102,15 +96,6 @@ function sessionError(e: unknown, model: ResolvedModel, requested: string, devic
 }
 
 /**
- * A model loaded into an onnxruntime-node InferenceSession. Create it with {@link createOnnxBackend}
- * (or `OnnxBackend.create`); call `dispose()` when done.
- *
- * The card is, from weakest to strongest: what fixed tensor shapes imply (channels, classes, patch
- * size), the card embedded in the ONNX `metadata_props`, and the card found beside the model
- * (`model.card`: sidecar voxelflow.json or nnU-Net plans). Files beside a model are the user's
- * deliberate override of what was baked into it, so they win.
- */
-/**
  * onnxruntime-common maps float16 to a global Float16Array when one exists, and the native binding
  * then rejects it when that is a JavaScript polyfill (Node 20 has no native one). Say so plainly
  * instead of failing with "Tensor.data must be a typed array".
@@ -124,6 +109,15 @@ function checkNoFloat16Polyfill(model: string): void {
   }
 }
 
+/**
+ * A model loaded into an onnxruntime-node InferenceSession. Create it with {@link createOnnxBackend}
+ * (or `OnnxBackend.create`); call `dispose()` when done.
+ *
+ * The card is, from weakest to strongest: what fixed tensor shapes imply (channels, classes, patch
+ * size), the card embedded in the ONNX `metadata_props`, and the card found beside the model
+ * (`model.card`: sidecar voxelflow.json or nnU-Net plans). Files beside a model are the user's
+ * deliberate override of what was baked into it, so they win.
+ */
 export class OnnxBackend implements ModelBackend {
   /** The model's one input (float32 or float16); symbolic dims are strings, unnamed ones null. */
   readonly inputs: readonly TensorInfo[];
@@ -139,7 +133,13 @@ export class OnnxBackend implements ModelBackend {
   readonly device: string;
   /** Intra-op threads of the session. */
   readonly threads: number;
-  readonly runtime = { name: 'onnxruntime-node', version: ort.env.versions?.node ?? 'unknown' };
+  /** `onnxruntime-node` and its version, for run records. */
+  readonly runtime = {
+    /** The npm package that runs the model. */
+    name: 'onnxruntime-node',
+    /** Its version (`unknown` when the binding does not say). */
+    version: ort.env.versions?.node ?? 'unknown',
+  };
   private session: ort.InferenceSession | undefined;
 
   private constructor(

@@ -22,7 +22,12 @@ export interface OnnxMetadata {
   /** ModelProto.metadata_props (field 14) as a map; a repeated key keeps its last value. */
   metadataProps: Record<string, string>;
   /** ModelProto.opset_import (field 8): domain ('' = the default ONNX domain) and version. */
-  opsetImports: { domain: string; version: number }[];
+  opsetImports: {
+    /** Operator set domain; '' is the default ONNX domain. */
+    domain: string;
+    /** Operator set version. */
+    version: number;
+  }[];
 }
 
 // ONNX's onnx.proto field numbers (stable since IR 3).

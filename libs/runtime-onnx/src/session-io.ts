@@ -8,16 +8,23 @@ import { TensorMismatchError, UnsupportedModelError } from './errors';
 
 /** The parts of an ONNX Runtime session's value metadata used here. */
 export interface SessionValueMetadata {
+  /** The input or output name in the graph. */
   name: string;
+  /** False for sequences and maps, which VoxelFlow cannot feed or read. */
   isTensor: boolean;
+  /** Element type of a tensor, e.g. `float32`. */
   type?: string;
+  /** Declared shape; strings are symbolic dimensions. */
   shape?: readonly (number | string)[];
 }
 
 /** The parts of an ONNX Runtime session used here (onnxruntime-common's InferenceSession fits). */
 export interface SessionLike {
+  /** Input names in graph order. */
   readonly inputNames: readonly string[];
+  /** Metadata of each input, in the order of `inputNames`. */
   readonly inputMetadata: readonly SessionValueMetadata[];
+  /** Metadata of each output, in graph order. */
   readonly outputMetadata: readonly SessionValueMetadata[];
 }
 
@@ -42,7 +49,15 @@ function tensorInfo(meta: SessionValueMetadata): TensorInfo {
  * The session's one float input and its float outputs, or UnsupportedModelError saying what is wrong.
  * Further outputs of other types (an argmax, say) are never fetched, so they are simply not listed.
  */
-export function describeSession(session: SessionLike, source: string): { inputs: TensorInfo[]; outputs: TensorInfo[] } {
+export function describeSession(
+  session: SessionLike,
+  source: string,
+): {
+  /** The one float input. */
+  inputs: TensorInfo[];
+  /** The float outputs; the engine reads the first. */
+  outputs: TensorInfo[];
+} {
   const inputs = session.inputMetadata.map((m) => {
     if (!m.isTensor || !isFloatDType(m.type)) {
       const what = m.isTensor ? m.type : 'a non-tensor value';

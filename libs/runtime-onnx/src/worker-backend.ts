@@ -64,6 +64,10 @@ function rebuild(e: SerializedError): Error {
   return err;
 }
 
+/**
+ * The ONNX backend with its session on a worker thread (see the module comment). Create it with
+ * {@link createOnnxWorkerBackend} (or `OnnxWorkerBackend.create`); call `dispose()` when done.
+ */
 export class OnnxWorkerBackend implements ModelBackend {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (t: Tensor) => void; reject: (e: Error) => void }>();
@@ -71,11 +75,21 @@ export class OnnxWorkerBackend implements ModelBackend {
 
   private constructor(
     private readonly worker: Worker,
+    /** The model's one input (float32 or float16), as the worker's session describes it. */
     readonly inputs: readonly TensorInfo[],
+    /** The float outputs; `run` returns the first. */
     readonly outputs: readonly TensorInfo[],
+    /** The card, built in the worker exactly as {@link OnnxBackend} builds it. */
     readonly card: ModelCard,
+    /** The model's short name, used in error messages. */
     readonly name: string,
-    readonly runtime: { name: string; version: string },
+    /** `onnxruntime-node` and its version, for run records. */
+    readonly runtime: {
+      /** The npm package that runs the model. */
+      name: string;
+      /** Its version. */
+      version: string;
+    },
   ) {
     worker.on('message', (msg: WorkerReply) => {
       if (msg.type === 'result' || (msg.type === 'error' && msg.id !== undefined)) {
@@ -92,6 +106,10 @@ export class OnnxWorkerBackend implements ModelBackend {
     });
   }
 
+  /**
+   * Starts a worker, loads `model.bytes` there and resolves once the session is ready. Throws the
+   * same errors as `OnnxBackend.create` (rebuilt by class name on this thread).
+   */
   static async create(model: ResolvedModel, options: OnnxBackendOptions): Promise<OnnxWorkerBackend> {
     const { url, execArgv } = workerLocation();
     // Under tests the entry is TypeScript: register tsx's loader in the worker first, then import it

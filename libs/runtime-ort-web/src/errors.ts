@@ -10,6 +10,7 @@ import { InvalidOptionError } from '@voxelflow/inference';
  * a later backend asked for a different count cannot have it.
  */
 export class ThreadCountFixedError extends InvalidOptionError {
+  /** The class name, as `error.name` shows it in logs. */
   override name = 'ThreadCountFixedError';
   constructor(
     message: string,

@@ -3,6 +3,7 @@
  * second backend beside runtime-onnx, plugged in without a change to the engine. Model metadata, cards,
  * error classes and the contract test suite are runtime-onnx's, shared rather than copied.
  */
+/** The npm name of this package, for logs and run records. */
 export const PACKAGE_NAME = '@voxelflow/runtime-ort-web';
 
 // The backend

@@ -17,12 +17,10 @@ import {
   type ModelCard,
   type ResolvedModel,
   type Tensor,
-  type TensorDType,
   type TensorInfo,
 } from '@voxelflow/inference';
 import {
   BackendDisposedError,
-  UnsupportedModelError,
   cardFromShapes,
   checkBatch,
   describeSession,
@@ -75,7 +73,12 @@ export class OrtWebBackend implements ModelBackend {
   /** Threads of the process-wide WebAssembly pool this session runs on. */
   readonly threads: number;
   /** `onnxruntime-web` and its version, for run records. */
-  readonly runtime = { name: 'onnxruntime-web', version: ORT_WEB_VERSION };
+  readonly runtime = {
+    /** The npm package that runs the model. */
+    name: 'onnxruntime-web',
+    /** Its version. */
+    version: ORT_WEB_VERSION,
+  };
   private session: ort.InferenceSession | undefined;
 
   private constructor(

@@ -14,7 +14,9 @@ import { findTestData, loadTestModel, testModelFacts, type TestModelName } from 
 
 /** The slice of a test framework the contract needs (vitest's and node:test's fit). */
 export interface ContractTestApi {
+  /** The test runner's `describe` (vitest's, or any with the same shape). */
   describe: (name: string, fn: () => void) => void;
+  /** The test runner's `it`, taking a timeout in milliseconds. */
   it: (name: string, fn: () => Promise<void>, timeout?: number) => void;
 }
 

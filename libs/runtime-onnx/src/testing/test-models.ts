@@ -21,10 +21,29 @@ export const TEST_MODEL_NAMES: readonly TestModelName[] = [
 
 /** What MANIFEST.json says about one model. */
 export interface TestModelFacts {
+  /** Path of the .onnx file below test-data/, e.g. `models/analytic3d.onnx`. */
   file: string;
+  /** The card embedded in the model's metadata_props. */
   card: ModelCard;
-  input: { name: string; dtype: string; shape: (number | string)[] };
-  output: { name: string; dtype: string; shape: (number | string)[] };
+  /** The model's one input as declared. */
+  input: {
+    /** Graph input name. */
+    name: string;
+    /** Element type, e.g. `float32`. */
+    dtype: string;
+    /** Declared shape; strings are symbolic dimensions. */
+    shape: (number | string)[];
+  };
+  /** The model's first output as declared. */
+  output: {
+    /** Graph output name. */
+    name: string;
+    /** Element type, e.g. `float32`. */
+    dtype: string;
+    /** Declared shape; strings are symbolic dimensions. */
+    shape: (number | string)[];
+  };
+  /** The generator's parameters (weights, biases, formula terms) for expected values. */
   parameters: Record<string, unknown>;
 }
 

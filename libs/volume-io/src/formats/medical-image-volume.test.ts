@@ -26,7 +26,6 @@ afterAll(async () => {
 });
 
 const SHAPE: [number, number, number] = [4, 5, 6]; // (Z, Y, X)
-const N = SHAPE[0] * SHAPE[1] * SHAPE[2];
 
 /** A 90° rotation in the x–y plane and a flipped z: array x runs along LPS +y, array y along −x. */
 const ROTATED: Geometry = {
