@@ -1,10 +1,8 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+const common = { entry: ['src/index.ts'], dts: true, sourcemap: true, target: 'node20' as const };
+export default defineConfig([
+  { ...common, format: ['esm'], clean: true },
+  // zarrita and numcodecs ship ES modules only, which require() cannot load: the CommonJS build carries them.
+  { ...common, format: ['cjs'], noExternal: ['zarrita', /^numcodecs/] },
+]);

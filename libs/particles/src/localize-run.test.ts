@@ -101,7 +101,7 @@ describe('localizeRun', () => {
     expect(() => localizeRun({ ...base, voxelSize: 0 })).toThrow(/voxelSize 0/);
   });
 
-  it('splitting a sparse label into cluster boxes gives the whole-crop watershed result', () => {
+  it('splitting a sparse label into cluster boxes gives the whole-crop result (watershed and com)', () => {
     // Reference: octopi's steps composed here on the label's whole bounding box, no clustering.
     const reference = (seg: Uint8Array, shape: Shape3, label: number, filterSize: number): number[][] => {
       const [Z, Y, X] = shape;
@@ -125,8 +125,9 @@ describe('localizeRun', () => {
       const { sizes, centres } = centerOfMass(ws, c, count);
       const out: number[][] = [];
       for (let l = 1; l <= count; l++) if (sizes[l]! > 0) out.push([centres[3 * l]! + z0, centres[3 * l + 1]! + y0, centres[3 * l + 2]! + x0, sizes[l]!]);
-      return out.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!);
+      return out.sort(byPosition);
     };
+    const byPosition = (a: number[], b: number[]): number => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
     const rand = rng(99);
     const shape: Shape3 = [40, 256, 256];
     for (let trial = 0; trial < 3; trial++) {
@@ -144,8 +145,19 @@ describe('localizeRun', () => {
       // No merging for this comparison: radiusMinScale 0 makes r_min 0.
       const want = reference(seg, shape, 1, 10);
       expect(got.length).toBe(want.length);
-      const sorted = got.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!);
+      const sorted = got.sort(byPosition);
       for (let k = 0; k < want.length; k++) for (let j = 0; j < 4; j++) expect(sorted[k]![j]!).toBeCloseTo(want[k]![j]!, 9);
+      // com: the 6-connected components of the whole volume.
+      const [com] = localizeRun({
+        segmentation: seg, shape, voxelSize: 10, objects: [{ name: 'a', label: 1, radius: 100 }],
+        method: 'com', radiusMinScale: 0, radiusMaxScale: 100, borderFraction: 0,
+      });
+      const cc = connectedComponents(seg, shape, 6);
+      const { sizes, centres } = centerOfMass(cc.labels, shape, cc.count);
+      const wantCom = Array.from({ length: cc.count }, (_, l) => [centres[3 * l + 3]!, centres[3 * l + 4]!, centres[3 * l + 5]!, sizes[l + 1]!]).sort(byPosition);
+      const gotCom = com!.particles.map((p) => [...p.voxel, p.voxels]).sort(byPosition);
+      expect(gotCom.length).toBe(wantCom.length);
+      for (let k = 0; k < wantCom.length; k++) for (let j = 0; j < 4; j++) expect(gotCom[k]![j]!).toBeCloseTo(wantCom[k]![j]!, 9);
     }
   });
 });

@@ -13,9 +13,9 @@
  * dropped. Output is Å in x, y, z order (one z, y, x convention throughout: octopi's `com` x/z swap is
  * not reproduced).
  *
- * The watershed steps run per cluster of blobs (blobs more than the peak window apart never influence
- * each other), each in its own small box, which gives the same regions as one pass over the crop at a
- * fraction of the cost on sparse maps.
+ * Both methods run per cluster of blobs (blobs farther apart than the peak window never influence each
+ * other), each in its own small box found from one pass over the segmentation: the same regions as one
+ * pass over the crop, at a fraction of the cost on sparse maps.
  */
 import { binaryDilation6, binaryErosion6 } from './binary-morphology';
 import { centerOfMass } from './center-of-mass';
@@ -132,38 +132,130 @@ export function sphereVolume(r: number): number {
   return (4 / 3) * Math.PI * r * r * r;
 }
 
-/** Bounding box [z0, y0, x0, z1, y1, x1] (inclusive) of every label 1..255 present; z0 = −1 when absent. */
-function labelBoxes(seg: Uint8Array, shape: Shape3): Int32Array {
+/** Edge of the blocks used to find clusters of nearby blobs, in voxels (indices below use `>> 3`). */
+const BLOCK = 8;
+
+/** One pass over the segmentation: where each label is, to the voxel and to the block. */
+interface LabelScan {
+  /** [z0, y0, x0, z1, y1, x1] (inclusive) per label 0..255; z0 = −1 when absent. */
+  boxes: Int32Array;
+  /** The volume's grid of 8³ blocks. */
+  grid: Shape3;
+  /** For label l, `occupied[l · cells + c]` is 1 when block c holds a voxel of l (wanted labels only). */
+  occupied: Uint8Array;
+  cells: number;
+}
+
+function scanLabels(seg: Uint8Array, shape: Shape3, wanted: Uint8Array, maxLabel: number): LabelScan {
   const [Z, Y, X] = shape;
+  const grid: Shape3 = [Math.ceil(Z / BLOCK), Math.ceil(Y / BLOCK), Math.ceil(X / BLOCK)];
+  const cells = grid[0] * grid[1] * grid[2];
+  const occupied = new Uint8Array((maxLabel + 1) * cells);
   const box = new Int32Array(256 * 6);
-  for (let l = 0; l < 256; l++) {
-    box[l * 6] = -1;
-    box[l * 6 + 1] = Y;
-    box[l * 6 + 2] = X;
-    box[l * 6 + 3] = -1;
-    box[l * 6 + 4] = -1;
-    box[l * 6 + 5] = -1;
-  }
+  for (let l = 0; l < 256; l++) box.set([-1, Y, X, -1, -1, -1], l * 6);
   let i = 0;
   for (let z = 0; z < Z; z++) {
     for (let y = 0; y < Y; y++) {
+      const rowCell = ((z >> 3) * grid[1] + (y >> 3)) * grid[2];
       for (let x = 0; x < X; x++, i++) {
         const l = seg[i]!;
         if (l === 0) continue;
         const b = l * 6;
-        if (box[b] === -1) box[b] = z; // z is visited in increasing order
+        if (box[b] === -1) box[b] = z; // z only grows
         if (y < box[b + 1]!) box[b + 1] = y;
         if (x < box[b + 2]!) box[b + 2] = x;
         box[b + 3] = z;
         if (y > box[b + 4]!) box[b + 4] = y;
         if (x > box[b + 5]!) box[b + 5] = x;
+        if (wanted[l] !== 0) occupied[l * cells + rowCell + (x >> 3)] = 1;
       }
     }
   }
-  return box;
+  return { boxes: box, grid, occupied, cells };
 }
 
-/** Centres (crop voxel coordinates) and sizes of the regions of one label that pass the size window. */
+/** A box (volume voxels, half-open) holding one cluster, and the cluster's id in the cell labels. */
+interface ClusterBox {
+  id: number;
+  start: [number, number, number];
+  stop: [number, number, number];
+}
+
+/**
+ * Clusters of a label's blobs closer than `margin` voxels to each other, each with a box reaching
+ * at least `margin` voxels past it or to the crop's face. Found on the block grid: the label's
+ * occupied blocks, dilated by ⌈margin / 8⌉ blocks, then 26-connected. Voxels of two clusters are more
+ * than `margin` apart, so nothing computed within `margin` of one (opening, EDT, the peak window, the
+ * flood, 6-connected components) ever sees the other: each box alone gives what the whole crop gives.
+ */
+function clusterBoxes(occupied: Uint8Array, grid: Shape3, margin: number, cropStart: number[], cropStop: number[]): { boxes: ClusterBox[]; cellLabels: Int32Array } {
+  const [gz, gy, gx] = grid;
+  const d = Math.ceil(margin / BLOCK);
+  // Box dilation by d cells, one axis at a time.
+  let cur = occupied;
+  const strides = [gy * gx, gx, 1];
+  for (let axis = 0; axis < 3; axis++) {
+    const next = new Uint8Array(cur.length);
+    const len = grid[axis]!;
+    const stride = strides[axis]!;
+    for (let c = 0; c < cur.length; c++) {
+      if (cur[c] === 0) continue;
+      const pos = Math.floor(c / stride) % len;
+      for (let k = Math.max(0, pos - d); k <= Math.min(len - 1, pos + d); k++) next[c + (k - pos) * stride] = 1;
+    }
+    cur = next;
+  }
+  const { labels: cellLabels, count } = connectedComponents(cur, grid, 26);
+  const lo = new Int32Array(3 * (count + 1)).fill(2 ** 30);
+  const hi = new Int32Array(3 * (count + 1)).fill(-1);
+  for (let cz = 0, c = 0; cz < gz; cz++) {
+    for (let cy = 0; cy < gy; cy++) {
+      for (let cx = 0; cx < gx; cx++, c++) {
+        const l = cellLabels[c]!;
+        if (l === 0) continue;
+        const k = 3 * l;
+        if (cz < lo[k]!) lo[k] = cz;
+        if (cy < lo[k + 1]!) lo[k + 1] = cy;
+        if (cx < lo[k + 2]!) lo[k + 2] = cx;
+        if (cz > hi[k]!) hi[k] = cz;
+        if (cy > hi[k + 1]!) hi[k + 1] = cy;
+        if (cx > hi[k + 2]!) hi[k + 2] = cx;
+      }
+    }
+  }
+  const boxes: ClusterBox[] = [];
+  for (let l = 1; l <= count; l++) {
+    const start = [0, 1, 2].map((a) => Math.max(cropStart[a]!, lo[3 * l + a]! * BLOCK)) as [number, number, number];
+    const stop = [0, 1, 2].map((a) => Math.min(cropStop[a]!, (hi[3 * l + a]! + 1) * BLOCK)) as [number, number, number];
+    boxes.push({ id: l, start, stop });
+  }
+  return { boxes, cellLabels };
+}
+
+/** The mask of `label` in box [start, stop) of the segmentation; with `cells`, only voxels whose block belongs to cluster `id`. */
+function extractMask(seg: Uint8Array, shape: Shape3, label: number, start: readonly number[], stop: readonly number[], cells?: { labels: Int32Array; grid: Shape3; id: number }): Uint8Array {
+  const [, Y, X] = shape;
+  const sub = [stop[0]! - start[0]!, stop[1]! - start[1]!, stop[2]! - start[2]!];
+  const mask = new Uint8Array(sub[0]! * sub[1]! * sub[2]!);
+  let k = 0;
+  for (let z = start[0]!; z < stop[0]!; z++) {
+    for (let y = start[1]!; y < stop[1]!; y++) {
+      let i = (z * Y + y) * X + start[2]!;
+      if (cells) {
+        const rowCell = ((z >> 3) * cells.grid[1] + (y >> 3)) * cells.grid[2];
+        for (let x = start[2]!; x < stop[2]!; x++, i++, k++) {
+          // Only this cluster's voxels: another cluster's may lie inside the box, far from this one.
+          mask[k] = seg[i] === label && cells.labels[rowCell + (x >> 3)] === cells.id ? 1 : 0;
+        }
+      } else {
+        for (let x = start[2]!; x < stop[2]!; x++, i++, k++) mask[k] = seg[i] === label ? 1 : 0;
+      }
+    }
+  }
+  return mask;
+}
+
+/** Centres (in the processed box's voxels) and sizes of the regions of one label that pass the size window. */
 interface Candidates {
   points: WeightedPoint[];
   regions: number;
@@ -192,116 +284,6 @@ function watershedCandidates(mask: Uint8Array, shape: Shape3, filterSize: number
   for (let i = 0; i < n; i++) dist[i] = -dist[i]!;
   watershed(dist, labels, shape, opened, labels);
   return filterRegions(labels, shape, count, vMin, vMax, sphere, true);
-}
-
-/** Edge of the blocks used to find clusters of nearby components (voxels). */
-const CLUSTER_BLOCK = 8;
-
-/** A sub-box of the crop holding one cluster: start/stop (crop voxels) and its id in `cells`. */
-interface ClusterBox {
-  id: number;
-  start: [number, number, number];
-  stop: [number, number, number];
-}
-
-/**
- * Splits the crop into boxes, one per cluster of mask voxels closer than `margin` to each other, each
- * box reaching at least `margin` voxels past its cluster (or to the crop's face). Found on a grid of
- * 8³ blocks: occupied blocks, dilated by ⌈margin / 8⌉ blocks, then 26-connected. Voxels of two
- * clusters are more than `margin` apart, so nothing computed within `margin` of one (opening, EDT,
- * the peak window, the flood) ever sees the other: processing each box alone gives the whole crop's result.
- */
-function clusterBoxes(mask: Uint8Array, shape: Shape3, margin: number): { boxes: ClusterBox[]; cells: Int32Array; grid: Shape3 } {
-  const [Z, Y, X] = shape;
-  const B = CLUSTER_BLOCK;
-  const grid: Shape3 = [Math.ceil(Z / B), Math.ceil(Y / B), Math.ceil(X / B)];
-  const [gz, gy, gx] = grid;
-  const occupied = new Uint8Array(gz * gy * gx);
-  let i = 0;
-  for (let z = 0; z < Z; z++) {
-    for (let y = 0; y < Y; y++) {
-      const rowCell = ((z >> 3) * gy + (y >> 3)) * gx;
-      for (let x = 0; x < X; x++, i++) if (mask[i] !== 0) occupied[rowCell + (x >> 3)] = 1;
-    }
-  }
-  // Box dilation by d cells, one axis at a time.
-  const d = Math.ceil(margin / B);
-  let cur = occupied;
-  const strides = [gy * gx, gx, 1];
-  for (let axis = 0; axis < 3; axis++) {
-    const next = new Uint8Array(cur.length);
-    const len = grid[axis]!;
-    const stride = strides[axis]!;
-    for (let c = 0; c < cur.length; c++) {
-      if (cur[c] === 0) continue;
-      const pos = Math.floor(c / stride) % len;
-      for (let k = Math.max(0, pos - d); k <= Math.min(len - 1, pos + d); k++) next[c + (k - pos) * stride] = 1;
-    }
-    cur = next;
-  }
-  const { labels: cells, count } = connectedComponents(cur, grid, 26);
-  const lo = new Int32Array(3 * (count + 1)).fill(2 ** 30);
-  const hi = new Int32Array(3 * (count + 1)).fill(-1);
-  for (let cz = 0, c = 0; cz < gz; cz++) {
-    for (let cy = 0; cy < gy; cy++) {
-      for (let cx = 0; cx < gx; cx++, c++) {
-        const l = cells[c]!;
-        if (l === 0) continue;
-        lo[3 * l] = Math.min(lo[3 * l]!, cz);
-        lo[3 * l + 1] = Math.min(lo[3 * l + 1]!, cy);
-        lo[3 * l + 2] = Math.min(lo[3 * l + 2]!, cx);
-        hi[3 * l] = Math.max(hi[3 * l]!, cz);
-        hi[3 * l + 1] = Math.max(hi[3 * l + 1]!, cy);
-        hi[3 * l + 2] = Math.max(hi[3 * l + 2]!, cx);
-      }
-    }
-  }
-  const boxes: ClusterBox[] = [];
-  for (let l = 1; l <= count; l++) {
-    boxes.push({
-      id: l,
-      start: [lo[3 * l]! * B, lo[3 * l + 1]! * B, lo[3 * l + 2]! * B],
-      stop: [Math.min(Z, (hi[3 * l]! + 1) * B), Math.min(Y, (hi[3 * l + 1]! + 1) * B), Math.min(X, (hi[3 * l + 2]! + 1) * B)],
-    });
-  }
-  return { boxes, cells, grid };
-}
-
-/** watershed per cluster box (see {@link clusterBoxes}); the whole crop at once when boxes would not save work. */
-function watershedByCluster(mask: Uint8Array, shape: Shape3, filterSize: number, vMin: number, vMax: number, sphere: number): Candidates {
-  const margin = Math.max(filterSize, 2);
-  const { boxes, cells, grid } = clusterBoxes(mask, shape, margin);
-  const volume = (b: ClusterBox): number => (b.stop[0] - b.start[0]) * (b.stop[1] - b.start[1]) * (b.stop[2] - b.start[2]);
-  const total = boxes.reduce((a, b) => a + volume(b), 0);
-  if (boxes.length <= 1 || total >= 0.8 * mask.length) return watershedCandidates(mask, shape, filterSize, vMin, vMax, sphere);
-  const [, Y, X] = shape;
-  const [, gy, gx] = grid;
-  const out: Candidates = { points: [], regions: 0, tooSmall: 0, tooLarge: 0 };
-  for (const b of boxes) {
-    const sub: Shape3 = [b.stop[0] - b.start[0], b.stop[1] - b.start[1], b.stop[2] - b.start[2]];
-    const subMask = new Uint8Array(sub[0] * sub[1] * sub[2]);
-    let k = 0;
-    for (let z = b.start[0]; z < b.stop[0]; z++) {
-      for (let y = b.start[1]; y < b.stop[1]; y++) {
-        const rowCell = ((z >> 3) * gy + (y >> 3)) * gx;
-        for (let x = b.start[2], i = (z * Y + y) * X + b.start[2]; x < b.stop[2]; x++, i++, k++) {
-          // Only this cluster's voxels: another cluster's may lie inside the box but far from this one.
-          subMask[k] = mask[i] !== 0 && cells[rowCell + (x >> 3)] === b.id ? 1 : 0;
-        }
-      }
-    }
-    const found = watershedCandidates(subMask, sub, filterSize, vMin, vMax, sphere);
-    for (const q of found.points) {
-      q.z += b.start[0];
-      q.y += b.start[1];
-      q.x += b.start[2];
-      out.points.push(q);
-    }
-    out.regions += found.regions;
-    out.tooSmall += found.tooSmall;
-    out.tooLarge += found.tooLarge;
-  }
-  return out;
 }
 
 function comCandidates(mask: Uint8Array, shape: Shape3, vMin: number, vMax: number, sphere: number): Candidates {
@@ -337,48 +319,63 @@ export function localizeRun(options: LocalizeRunOptions): LocalizedObject[] {
   checkShape(shape, segmentation.length, 'localizeRun');
   if (!(voxelSize > 0)) throw new ParticlesArgumentError(`localizeRun: voxelSize ${voxelSize} must be a positive number of Å`);
   const p = resolveLocalizeParameters(options);
+  const wanted = new Uint8Array(256);
+  let maxLabel = 0;
   for (const o of options.objects) {
     if (!Number.isInteger(o.label) || o.label < 1 || o.label > 255) throw new ParticlesArgumentError(`localizeRun: object '${o.name}' has label ${o.label}; labels are 1–255`);
     if (!(o.radius > 0)) throw new ParticlesArgumentError(`localizeRun: object '${o.name}' has radius ${o.radius}; give its radius in Å`);
+    wanted[o.label] = 1;
+    maxLabel = Math.max(maxLabel, o.label);
   }
-  const boxes = labelBoxes(segmentation, shape);
-  const [, Y, X] = shape;
+  const scan = scanLabels(segmentation, shape, wanted, maxLabel);
   const lo = shape.map((s) => p.borderFraction * s);
   const hi = shape.map((s) => s - p.borderFraction * s);
+  // Blobs closer than this may interact: the peak window for watershed, the opening's reach (2), adjacency.
+  const margin = p.method === 'watershed' ? Math.max(p.filterSize, 2) : 2;
 
   return options.objects.map((o): LocalizedObject => {
     const stats: LocalizeStats = { regions: 0, tooSmall: 0, tooLarge: 0, merged: 0, atBorder: 0 };
     const result: LocalizedObject = { name: o.name, label: o.label, particles: [], stats };
     const b = o.label * 6;
-    if (boxes[b] === -1) return result;
-    const z0 = boxes[b]!;
-    const y0 = boxes[b + 1]!;
-    const x0 = boxes[b + 2]!;
-    const cshape: Shape3 = [boxes[b + 3]! - z0 + 1, boxes[b + 4]! - y0 + 1, boxes[b + 5]! - x0 + 1];
-    const [cz, cy, cx] = cshape;
-    const mask = new Uint8Array(cz * cy * cx);
-    let k = 0;
-    for (let z = 0; z < cz; z++) {
-      for (let y = 0; y < cy; y++) {
-        let i = ((z + z0) * Y + (y + y0)) * X + x0;
-        for (let x = 0; x < cx; x++, k++, i++) mask[k] = segmentation[i] === o.label ? 1 : 0;
-      }
-    }
+    if (scan.boxes[b] === -1) return result;
+    // The crop is the label's bounding box, as octopi crops (its faces matter to the EDT and the filters).
+    const cropStart = [scan.boxes[b]!, scan.boxes[b + 1]!, scan.boxes[b + 2]!];
+    const cropStop = [scan.boxes[b + 3]! + 1, scan.boxes[b + 4]! + 1, scan.boxes[b + 5]! + 1];
     const rMin = (o.radius * p.radiusMinScale) / voxelSize;
     const rMax = (o.radius * p.radiusMaxScale) / voxelSize;
+    const vMin = sphereVolume(rMin);
+    const vMax = sphereVolume(rMax);
     const sphere = sphereVolume(o.radius / voxelSize);
-    const found =
-      p.method === 'watershed'
-        ? watershedByCluster(mask, cshape, p.filterSize, sphereVolume(rMin), sphereVolume(rMax), sphere)
-        : comCandidates(mask, cshape, sphereVolume(rMin), sphereVolume(rMax), sphere);
+    const run = (mask: Uint8Array, sub: Shape3): Candidates =>
+      p.method === 'watershed' ? watershedCandidates(mask, sub, p.filterSize, vMin, vMax, sphere) : comCandidates(mask, sub, vMin, vMax, sphere);
+
+    const occupied = scan.occupied.subarray(o.label * scan.cells, (o.label + 1) * scan.cells);
+    const { boxes, cellLabels } = clusterBoxes(occupied, scan.grid, margin, cropStart, cropStop);
+    const extent = (s: readonly number[], e: readonly number[]): Shape3 => [e[0]! - s[0]!, e[1]! - s[1]!, e[2]! - s[2]!];
+    const volume = (s: Shape3): number => s[0] * s[1] * s[2];
+    const cropVolume = volume(extent(cropStart, cropStop));
+    const boxed = boxes.reduce((a, c) => a + volume(extent(c.start, c.stop)), 0);
+    const found: Candidates = { points: [], regions: 0, tooSmall: 0, tooLarge: 0 };
+    const parts =
+      boxes.length > 1 && boxed < 0.8 * cropVolume
+        ? boxes.map((c) => ({ start: c.start, stop: c.stop, cells: { labels: cellLabels, grid: scan.grid, id: c.id } }))
+        : [{ start: cropStart, stop: cropStop, cells: undefined }]; // one box, or boxes that would not save work
+    for (const part of parts) {
+      const sub = extent(part.start, part.stop);
+      const got = run(extractMask(segmentation, shape, o.label, part.start, part.stop, part.cells), sub);
+      for (const q of got.points) {
+        q.z += part.start[0]!;
+        q.y += part.start[1]!;
+        q.x += part.start[2]!;
+        found.points.push(q);
+      }
+      found.regions += got.regions;
+      found.tooSmall += got.tooSmall;
+      found.tooLarge += got.tooLarge;
+    }
     stats.regions = found.regions;
     stats.tooSmall = found.tooSmall;
     stats.tooLarge = found.tooLarge;
-    for (const q of found.points) {
-      q.z += z0;
-      q.y += y0;
-      q.x += x0;
-    }
     const merged = mergeClosePoints(found.points, rMin);
     stats.merged = found.points.length - merged.length;
     for (const q of merged) {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,20 @@ describe('built packages', () => {
     const cjs = execFileSync(process.execPath, ['-e', `const { computeSteps } = require(${JSON.stringify(`${lib}/index.cjs`)}); console.log(JSON.stringify(computeSteps(193, 128, 0.5)))`], { encoding: 'utf8' });
     expect(JSON.parse(esm)).toEqual([0, 32, 65]);
     expect(JSON.parse(cjs)).toEqual([0, 32, 65]);
+  });
+
+  it('every library loads from plain Node as ESM and as CJS', () => {
+    const libs = readdirSync(join(root, 'libs'));
+    expect(libs.length).toBeGreaterThanOrEqual(10);
+    for (const lib of libs) {
+      const dist = join(root, 'libs', lib, 'dist');
+      const esm = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(`${dist}/index.js`)}); console.log(Object.keys(m).length)`], { encoding: 'utf8' });
+      const cjs = spawnSync(process.execPath, ['-e', `console.log(Object.keys(require(${JSON.stringify(`${dist}/index.cjs`)})).length)`], { encoding: 'utf8' });
+      expect(esm.stderr, `${lib} ESM`).toBe('');
+      expect(cjs.stderr, `${lib} CJS`).toBe('');
+      expect(Number(esm.stdout), lib).toBeGreaterThan(0);
+      expect(Number(cjs.stdout), lib).toBe(Number(esm.stdout));
+    }
   });
 });
 

@@ -7,15 +7,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  metaReadImageNode,
-  metaWriteImageNode,
-  niftiReadImageNode,
-  niftiWriteImageNode,
-  nrrdReadImageNode,
-  nrrdWriteImageNode,
-} from '@itk-wasm/image-io';
-import { Image, ImageType, PixelTypes } from 'itk-wasm';
+import type { Image } from 'itk-wasm';
 import type { DType, Geometry, TypedArray } from '../types';
 import { typedArrayFor, typedArrayMatches } from '../dtype';
 import { product } from '../region-copy';
@@ -102,8 +94,17 @@ export function fromItkImage(image: Image, url: string): ItkVolumeData {
   return { shape: [components, z, y, x], dtype, data: out, geometry, metadata };
 }
 
+/**
+ * itk-wasm is ES-module-only with top-level await, so it is loaded on first use: the CommonJS build of
+ * this package (and of everything importing it) then loads on Node 20, and volumes of other formats
+ * never pay for ITK's start-up.
+ */
+const itkWasm = () => import('itk-wasm');
+const imageIo = () => import('@itk-wasm/image-io');
+
 /** Builds an ITK image from C-order (Z, Y, X) or (C, Z, Y, X) voxels; (C, …) becomes a 4D scalar image. */
-export function toItkImage(shape: readonly number[], dtype: DType, data: TypedArray, geometry: Geometry, url: string): Image {
+export async function toItkImage(shape: readonly number[], dtype: DType, data: TypedArray, geometry: Geometry, url: string): Promise<Image> {
+  const { Image, ImageType, PixelTypes } = await itkWasm();
   if (!ITK_SUPPORTED_DTYPES.includes(dtype)) throw unsupportedDType(dtype, url);
   if (shape.length !== 3 && shape.length !== 4) {
     throw new UnsupportedFormatError(`cannot write shape (${shape.join(', ')}) to ${url}; medical images are (Z, Y, X) or (C, Z, Y, X)`, url);
@@ -164,6 +165,7 @@ export async function readItkFiles(io: ItkIo, files: { name: string; bytes: Uint
     const path = join(dir, files[0]!.name);
     let result: { couldRead: unknown; image?: Image };
     try {
+      const { metaReadImageNode, niftiReadImageNode, nrrdReadImageNode } = await imageIo();
       result =
         io === 'nifti' ? await niftiReadImageNode(path) : io === 'meta' ? await metaReadImageNode(path) : await nrrdReadImageNode(path);
     } catch (err) {
@@ -185,6 +187,7 @@ export async function writeItkFiles(io: ItkIo, image: Image, name: string, useCo
     const path = join(dir, name);
     let result: { couldWrite: unknown };
     try {
+      const { metaWriteImageNode, niftiWriteImageNode, nrrdWriteImageNode } = await imageIo();
       result =
         io === 'nifti'
           ? await niftiWriteImageNode(image, path, { useCompression })

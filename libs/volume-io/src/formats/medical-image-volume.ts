@@ -105,7 +105,7 @@ export class MedicalImageVolume extends WholeFileVolume {
 
   protected async encodeAndStore(): Promise<void> {
     const { store, key, url } = this.file;
-    const image = toItkImage(this.shape, this.dtype, this.data, this.geometry, url);
+    const image = await toItkImage(this.shape, this.dtype, this.data, this.geometry, url);
     const compression = this.writeOptions.compression ?? true;
     if (this.kind.io === 'nifti') {
       const [nii] = await writeItkFiles('nifti', image, 'image.nii', false, url);
