@@ -26,29 +26,51 @@ export interface FusedChunkTarget {
   isDone?(index: readonly number[]): boolean;
 }
 
+/** Options of {@link runFusedPart}. */
 export interface FusedPartOptions extends RunOptions {
   /** Output chunk (Z, Y, X); default the patch size. */
   chunkSize?: number[];
   /** σ = patch / sigmaScale (default 8). */
   sigmaScale?: number;
+  /** 'gaussian' (default, nnU-Net/Vesuvius) or 'uniform' (MONAI's mode="constant", as octopi and itk_infer). */
+  blendWeights?: 'gaussian' | 'uniform';
+  /** Progress of phase 'predict', in patches. */
   onProgress?: ProgressCallback;
 }
 
+/** What {@link runFusedPart} did. */
 export interface FusedPartResult {
+  /** The parts of the run setup callers record. */
   setup: Pick<RunSetup, 'config' | 'partId' | 'numParts' | 'patchSize' | 'spatialShape'>;
+  /** Logit channels of the model. */
   channels: number;
+  /** Patches of this part. */
   patches: number;
+  /** Patches run through the model. */
   processed: number;
+  /** Patches skipped as empty. */
   skippedEmpty: number;
   /** Patches skipped because every chunk they touch was done by an earlier run. */
   resumed: number;
+  /** Output chunks this part completed and handed to the target. */
   completeChunks: number;
+  /** Chunks shared with other parts, handed on as partial sums. */
   partialChunks: number;
+  /** Largest memory held by the Accumulator's open chunks. */
   peakAccumulatorBytes: number;
+  /** Encoded input bytes fetched from storage (Zarr inputs; other formats report 0). */
   bytesRead: number;
+  /** Time inside the backends' `run`, summed. */
   modelSeconds: number;
+  /** Wall time of the call. */
   seconds: number;
-  runtime?: { name: string; version: string };
+  /** The runtime of the first backend, for run records. */
+  runtime?: {
+    /** The runtime package, e.g. `onnxruntime-node`. */
+    name: string;
+    /** Its version. */
+    version: string;
+  };
 }
 
 class AccumulatorSink implements PatchSink {
@@ -102,7 +124,10 @@ export async function runFusedPart(options: FusedPartOptions, target: FusedChunk
       chunkShape,
       channels,
       patchSize,
-      weights: gaussianImportanceMap(patchSize, options.sigmaScale ?? 8),
+      weights:
+        options.blendWeights === 'uniform'
+          ? new Float32Array(patchSize.reduce((a, b) => a * b, 1)).fill(1)
+          : gaussianImportanceMap(patchSize, options.sigmaScale ?? 8),
       positions,
     });
     // Resume: a patch whose chunks are all done adds nothing new; it only counts toward completion.

@@ -5,7 +5,7 @@
  * run reproducible. `predict` and the fused pipeline share it, so they cannot disagree.
  */
 import { resolveNormalization, type NormalizationParams } from '@voxelflow/normalization';
-import { PatchGrid, ttaTransforms, type PatchList, type TtaKind, type TtaTransform } from '@voxelflow/tiling';
+import { PatchGrid, octopiTtaTransforms, ttaTransforms, type PatchList, type TtaKind, type TtaTransform } from '@voxelflow/tiling';
 import { ChunkCache, openVolume, type Box, type Volume, type VolumeFormat } from '@voxelflow/volume-io';
 import type { IntensityProperties, ModelBackend, ModelCard, NormalizationScheme } from './backend';
 import { InvalidOptionError, ModelMismatchError } from './errors';
@@ -36,19 +36,28 @@ export interface RunOptions {
   patchSize?: number[];
   /** Overlap fraction of neighbouring patches, in [0, 1); default 0.5. */
   overlap?: number;
-  /** Test-time augmentation; default 'mirroring' (Vesuvius' default). */
-  tta?: TtaKind;
+  /**
+   * Test-time augmentation; default 'mirroring' (Vesuvius' default). 'octopi' is octopi's ordered list
+   * (identity, 180° in-plane, flip Z, flip X, …), of which the first `ttaCount` are used.
+   */
+  tta?: TtaKind | 'octopi';
+  /** Transforms of the 'octopi' list to use, 1–8 (default 4, octopi's). */
+  ttaCount?: number;
   /** Normalization scheme; default from the model card, else instance_zscore. */
   normalization?: NormalizationScheme;
   /** Statistics for `ct` (and `global_zscore` when given). */
   intensityProperties?: IntensityProperties;
+  /** `window` normalization: level (centre); default from the model card. */
   windowLevel?: number;
+  /** `window` normalization: width; default from the model card. */
   windowWidth?: number;
+  /** `clip_scale` normalization: clip to [0, clipValue] and divide by it; default from the card, else 200. */
   clipValue?: number;
   /** Patches per model call; default 1. */
   batchSize?: number;
   /** This process's part; default from flags or the scheduler's environment. */
   partId?: number;
+  /** Number of parts; default from flags or the scheduler's environment, else 1. */
   numParts?: number;
   /** Only the patches of the global grid that intersect this box (Z, Y, X voxels). */
   bbox?: Box;
@@ -58,29 +67,47 @@ export interface RunOptions {
   cacheBytes?: number;
   /** Where `global_zscore` statistics are cached (default: predict's output folder, else the user cache). */
   statisticsCacheDir?: string;
+  /** Cancels the run: it stops between batches with an AbortedError; a rerun resumes. */
   signal?: AbortSignal;
 }
 
+/** What {@link setupRun} prepared: everything a run needs before the first patch. */
 export interface RunSetup {
+  /** The opened input, reading through `cache`. */
   volume: Volume;
+  /** The decoded-chunk cache of the input (its stats give bytes read). */
   cache: ChunkCache;
+  /** Spatial shape (Z, Y, X) of the input. */
   spatialShape: number[];
+  /** Input channels: 1 for (Z, Y, X), C for (C, Z, Y, X). */
   inChannels: number;
+  /** One backend per model of the ensemble. */
   backends: ModelBackend[];
+  /** The resolved models (empty when ready backends were passed). */
   models: ResolvedModel[];
+  /** The backends' cards merged, later models winning field by field. */
   card: ModelCard;
+  /** Patch size (Z, Y, X). */
   patchSize: number[];
+  /** Overlap fraction of the grid. */
   overlap: number;
+  /** The resolved normalization with all its numbers. */
   normalization: NormalizationParams;
+  /** Test-time transforms; `identity` alone without TTA. */
   transforms: TtaTransform[];
+  /** The global patch grid (the same for every part and bbox). */
   grid: PatchGrid;
   /** This part's patches in row-major order (defines logits slots). */
   partPatches: PatchList;
   /** The same patches in visit order (Morton over input chunks). */
   visitOrder: PatchList;
+  /** This process's part. */
   partId: number;
+  /** Number of parts. */
   numParts: number;
+  /** Patches per model call. */
   batchSize: number;
+  /** Whether empty patches are skipped. */
   skipEmpty: boolean;
   /** The configuration record: what another run needs to reproduce this one. */
   config: Record<string, unknown>;
@@ -178,7 +205,8 @@ export async function setupRun(o: RunOptions, outputForCache?: string, { compute
       { normalization: o.normalization, intensityProperties: o.intensityProperties, windowLevel: o.windowLevel, windowWidth: o.windowWidth, clipValue: o.clipValue, globalMean, globalStd },
     );
     const tta = o.tta ?? 'mirroring';
-    const transforms = ttaTransforms(tta, 3, { patchSize });
+    // octopi clamps its count to 1…8 rather than refusing it.
+    const transforms = tta === 'octopi' ? octopiTtaTransforms(Math.min(8, Math.max(1, o.ttaCount ?? 4))) : ttaTransforms(tta, 3, { patchSize });
 
     const grid = new PatchGrid({ shape: spatialShape, patchSize, overlap });
     let selection = o.bbox ? grid.restrictTo(o.bbox) : grid.all();
