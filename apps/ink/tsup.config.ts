@@ -1,8 +1,6 @@
 import { defineConfig } from 'tsup';
 
-// Bundles the workspace libs; every third-party package stays external — also those only the libs
-// depend on (cli-progress…), which are installed beside the app (npm ci -w @voxelflow/ink) and which
-// esbuild cannot bundle into ESM when they require Node built-ins.
+// Workspace libs stay external (dependencies, resolved to their built dist), like every other package.
 export default defineConfig({
   entry: ['src/cli.ts'],
   format: ['esm'],
@@ -10,10 +8,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  noExternal: [/^@voxelflow\//],
-  external: [/^(?!@voxelflow\/)[^./]/],
   banner: { js: '#!/usr/bin/env node' },
-  esbuildOptions(o) {
-    o.conditions = ['@voxelflow/source'];
-  },
 });

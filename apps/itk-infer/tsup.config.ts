@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// Bundles the workspace libs; third-party packages stay external (they are this app's dependencies).
-// Two entries: the CLI, and the worker script that --num-proc/--gpus fork (dist/worker.js beside dist/cli.js).
+// Workspace libs stay external (dependencies, resolved to their built dist) so their worker files sit
+// where they expect them; the worker is this app's own second entry (forked per process).
 export default defineConfig({
   entry: ['src/cli.ts', 'src/worker.ts'],
   format: ['esm'],
@@ -9,9 +9,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  noExternal: [/^@voxelflow\//],
   banner: { js: '#!/usr/bin/env node' },
-  esbuildOptions(o) {
-    o.conditions = ['@voxelflow/source'];
-  },
 });
