@@ -13,6 +13,7 @@ import { AbortedError, InvalidOptionError, OutputConflictError } from './errors'
 import { configHash, coordinatesPartName, joinUrl, listLogitsParts, logitsCodec, logitsPartName, type LogitsPartAttributes } from './logits-store';
 import { ProgressTracker, type ProgressCallback } from './progress';
 
+/** Options of {@link blend}. */
 export interface BlendOptions {
   /** Directory holding `logits_part_*.zarr` / `coordinates_part_*.zarr` pairs. */
   parentDir: string;
@@ -32,21 +33,35 @@ export interface BlendOptions {
   keepWeights?: boolean;
   /** Replace an output made from other inputs. */
   overwrite?: boolean;
+  /** Cancels the blend with an AbortedError; a rerun starts the blend again. */
   signal?: AbortSignal;
+  /** Progress of phase 'blend', in patches. */
   onProgress?: ProgressCallback;
 }
 
+/** What {@link blend} did. */
 export interface BlendResult {
+  /** The blended logits Zarr. */
   output: string;
+  /** Where the weight sums were written, when kept. */
   weightsPath?: string;
+  /** Part ids found and blended. */
   parts: number[];
+  /** Patches of all parts (stored and empty). */
   patches: number;
   /** Patches with stored logits (decoded once each). */
   decoded: number;
+  /** Output chunks written. */
   chunksWritten: number;
   /** Logit voxels accumulated (patches × C × patch voxels). */
   logitVoxels: number;
+  /** Stored (compressed) bytes of patch logits read. */
+  bytesRead: number;
+  /** Uncompressed float16 bytes of blended logits written. */
+  bytesWritten: number;
+  /** Largest memory held by open output chunks at once. */
   peakOpenBytes: number;
+  /** Wall time of the call. */
   seconds: number;
   /** True when the output was already complete and nothing was done. */
   alreadyComplete: boolean;
@@ -59,13 +74,11 @@ interface PartInput {
   attrs: LogitsPartAttributes;
 }
 
-async function openParts(parentDir: string): Promise<PartInput[]> {
+async function openParts(parentDir: string, cache: ChunkCache): Promise<PartInput[]> {
   const ids = await listLogitsParts(parentDir);
   if (ids.length === 0) {
     throw new InvalidOptionError(`no logits_part_*.zarr with coordinates_part_*.zarr in ${parentDir}; run voxelflow predict there first`);
   }
-  // Patch chunks are decoded once each: a cache would only hold them longer.
-  const cache = new ChunkCache({ maxBytes: 64 * 2 ** 20 });
   const parts: PartInput[] = [];
   for (const id of ids) {
     const logits = (await openVolume(joinUrl(parentDir, logitsPartName(id)), { format: 'zarr2', cache })) as ZarrVolume;
@@ -96,7 +109,9 @@ async function openParts(parentDir: string): Promise<PartInput[]> {
 /** Merges predicted parts into blended logits. Rerun-safe: a complete output with the same inputs is kept. */
 export async function blend(options: BlendOptions): Promise<BlendResult> {
   const t0 = performance.now();
-  const parts = await openParts(options.parentDir);
+  // Patch chunks are decoded once each: the cache only counts bytes, it need not hold them long.
+  const cache = new ChunkCache({ maxBytes: 64 * 2 ** 20 });
+  const parts = await openParts(options.parentDir, cache);
   const attrs = parts[0]!.attrs;
   const patchSize = attrs.patch_size;
   const shape = attrs.original_volume_shape;
@@ -122,7 +137,7 @@ export async function blend(options: BlendOptions): Promise<BlendResult> {
   }
   const prev = existing?.attributes['voxelflow_blend'] as { config_hash?: string; complete?: boolean } | undefined;
   if (existing && prev?.config_hash === hash && prev.complete && !options.overwrite) {
-    return { output: options.output, parts: parts.map((p) => p.id), patches: 0, decoded: 0, chunksWritten: 0, logitVoxels: 0, peakOpenBytes: 0, seconds: (performance.now() - t0) / 1000, alreadyComplete: true };
+    return { output: options.output, parts: parts.map((p) => p.id), patches: 0, decoded: 0, chunksWritten: 0, logitVoxels: 0, bytesRead: 0, bytesWritten: 0, peakOpenBytes: 0, seconds: (performance.now() - t0) / 1000, alreadyComplete: true };
   }
   if (existing && prev?.config_hash !== hash && !options.overwrite) {
     throw new OutputConflictError(`${options.output} holds a blend of other inputs or settings; choose another output or pass --overwrite`);
@@ -171,6 +186,7 @@ export async function blend(options: BlendOptions): Promise<BlendResult> {
   const patchVoxels = patchSize.reduce((a, b) => a * b, 1);
   let decoded = 0;
   let chunksWritten = 0;
+  let bytesWritten = 0;
   const writes = new Set<Promise<void>>();
   let writeError: unknown;
   const divided = new Float32Array(channels * chunk.reduce((a, b) => a * b, 1));
@@ -184,6 +200,7 @@ export async function blend(options: BlendOptions): Promise<BlendResult> {
       .then(async () => {
         if (weightsOut) await weightsOut.write({ start: [...c.start], stop }, { data: c.weight, shape: [...c.shape] });
         chunksWritten++;
+        bytesWritten += data.byteLength;
       })
       .catch((e: unknown) => {
         writeError ??= e;
@@ -244,6 +261,8 @@ export async function blend(options: BlendOptions): Promise<BlendResult> {
     decoded,
     chunksWritten,
     logitVoxels: decoded * channels * patchVoxels,
+    bytesRead: cache.stats.bytesFetched,
+    bytesWritten,
     peakOpenBytes: (serial ?? pooled)!.peakOpenBytes,
     seconds: (performance.now() - t0) / 1000,
     alreadyComplete: false,

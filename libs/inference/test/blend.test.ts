@@ -65,6 +65,8 @@ describe('blend', () => {
       const r = await blend({ parentDir: out, output: target, numWorkers });
       expect(r.parts).toEqual([0, 1, 2]);
       expect(r.decoded).toBe(r.patches);
+      expect(r.bytesRead).toBeGreaterThan(0);
+      expect(r.bytesWritten).toBe(2 * 40 * 24 * 20 * 2);
       const c = await check(target, input);
       expect(c.shape).toEqual([2, 40, 24, 20]);
       expect(c.nan).toBe(0);
