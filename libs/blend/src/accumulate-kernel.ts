@@ -3,6 +3,7 @@
  * thread and in Piscina workers: Σ w·logits and Σ w for the part of a patch that falls in one chunk.
  */
 
+/** The running sums of one output chunk. */
 export interface ChunkBuffers {
   /** Σ w·logits, [C, cz, cy, cx] for the chunk's (clipped) shape. */
   sum: Float32Array;
@@ -14,6 +15,7 @@ export interface ChunkBuffers {
   shape: readonly number[];
 }
 
+/** One patch's logits and where it sits in the volume. */
 export interface PatchData {
   /** Logits [C, pz, py, px] in float32. */
   logits: Float32Array;

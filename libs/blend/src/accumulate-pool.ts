@@ -9,7 +9,12 @@ import { Piscina } from 'piscina';
 import type { AccumulateTask } from './accumulate-worker';
 
 /** Where the worker module is, and how Node must be started to load it. */
-export function accumulateWorkerLocation(): { filename: string; execArgv: string[] } {
+export function accumulateWorkerLocation(): {
+  /** URL of the worker module (built .js, or the .ts source). */
+  filename: string;
+  /** Node flags the worker needs: the source condition and tsx for the .ts source, else none. */
+  execArgv: string[];
+} {
   const js = new URL('./accumulate-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { filename: js.href, execArgv: [] };
   const ts = new URL('./accumulate-worker.ts', import.meta.url);
@@ -18,10 +23,13 @@ export function accumulateWorkerLocation(): { filename: string; execArgv: string
   return { filename: ts.href, execArgv: ['--conditions=@voxelflow/source', '--import', tsx] };
 }
 
+/** A fixed-size Piscina pool that runs {@link accumulatePatchIntoChunk} tasks; `destroy` it when done. */
 export class AccumulatePool {
   private readonly pool: Piscina;
+  /** Worker threads of the pool (fixed: minimum = maximum). */
   readonly threads: number;
 
+  /** Starts `threads` workers (a positive integer; RangeError otherwise). */
   constructor(threads: number) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`worker count must be a positive integer, got ${threads}`);
     const { filename, execArgv } = accumulateWorkerLocation();
@@ -29,10 +37,12 @@ export class AccumulatePool {
     this.pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, execArgv, idleTimeout: 60_000 });
   }
 
+  /** Runs one patch-into-chunk task; resolves with the number of voxels it touched. */
   run(task: AccumulateTask): Promise<number> {
     return this.pool.run(task) as Promise<number>;
   }
 
+  /** Stops every worker; the pool is unusable afterwards. */
   async destroy(): Promise<void> {
     await this.pool.destroy();
   }

@@ -4,15 +4,28 @@
  */
 import { accumulatePatchIntoChunk } from './accumulate-kernel';
 
+/**
+ * One patch-into-chunk accumulation, as sent to a worker. The arrays live on SharedArrayBuffers, so
+ * the task carries no voxel data.
+ */
 export interface AccumulateTask {
+  /** The chunk's Σ w·logits, [C, cz, cy, cx]; updated in place. */
   sum: Float32Array;
+  /** The chunk's Σ w, [cz, cy, cx]; updated in place. */
   weight: Float32Array;
+  /** Global voxel start of the chunk. */
   chunkStart: number[];
+  /** The chunk's clipped spatial shape. */
   chunkShape: number[];
+  /** The patch's logits, [C, pz, py, px]. */
   logits: Float32Array;
+  /** Global voxel start of the patch. */
   patchStart: number[];
+  /** Patch spatial size. */
   patchSize: number[];
+  /** The patch-sized importance map. */
   weights: Float32Array;
+  /** Logit channels C. */
   channels: number;
 }
 

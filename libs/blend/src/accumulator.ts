@@ -11,7 +11,12 @@ export type { AccumulatedChunk, AccumulatorOptions };
 
 /** The Accumulator on the calling thread. See PooledAccumulator for the worker-thread variant. */
 export class Accumulator {
+  /**
+   * Open chunks and the per-chunk patch counts.
+   * @internal
+   */
   protected readonly ledger: ChunkLedger;
+  /** The patch-sized importance map every patch is multiplied by. */
   readonly weights: Float32Array;
 
   constructor(options: AccumulatorOptions) {
@@ -19,15 +24,19 @@ export class Accumulator {
     this.weights = options.weights;
   }
 
+  /** Spatial shape of the output volume, (Z, Y, X). */
   get shape(): readonly number[] {
     return this.ledger.shape;
   }
+  /** Output chunk shape, (cz, cy, cx); edge chunks are clipped to the volume. */
   get chunkShape(): readonly number[] {
     return this.ledger.chunkShape;
   }
+  /** Logit channels per voxel. */
   get channels(): number {
     return this.ledger.channels;
   }
+  /** Patch size, (pz, py, px). */
   get patchSize(): readonly number[] {
     return this.ledger.patchSize;
   }

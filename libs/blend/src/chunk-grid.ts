@@ -20,7 +20,12 @@ export function chunkBox(
   index: readonly number[],
   shape: readonly number[],
   chunkShape: readonly number[],
-): { start: number[]; stop: number[] } {
+): {
+  /** First voxel of the chunk. */
+  start: number[];
+  /** One past its last voxel (exclusive), clipped to the volume. */
+  stop: number[];
+} {
   const start = index.map((c, a) => c * chunkShape[a]!);
   const stop = start.map((s, a) => Math.min(s + chunkShape[a]!, shape[a]!));
   return { start, stop };

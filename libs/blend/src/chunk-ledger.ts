@@ -6,6 +6,7 @@
 import type { ChunkBuffers } from './accumulate-kernel';
 import { chunkBox, chunkCounts, chunkLinearIndex, forEachChunk, patchesPerChunkAxis, touchedChunkRange } from './chunk-grid';
 
+/** Options of {@link Accumulator} and {@link PooledAccumulator}. */
 export interface AccumulatorOptions {
   /** Spatial shape of the output volume, (Z, Y, X). */
   shape: readonly number[];
@@ -26,6 +27,7 @@ export interface AccumulatorOptions {
   shared?: boolean;
 }
 
+/** A chunk handed back by an accumulator: its sums and the counts that say whether it is complete. */
 export interface AccumulatedChunk extends ChunkBuffers {
   /** Chunk grid index. */
   index: number[];

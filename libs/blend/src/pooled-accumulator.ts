@@ -14,6 +14,10 @@ function toShared(a: Float32Array): Float32Array {
   return s;
 }
 
+/**
+ * The Accumulator with its kernel on an {@link AccumulatePool} (see the module comment). Same results
+ * as {@link Accumulator}, but `add`, `skip` and `drain` are asynchronous.
+ */
 export class PooledAccumulator {
   private readonly ledger: ChunkLedger;
   private readonly weights: Float32Array;
@@ -27,12 +31,15 @@ export class PooledAccumulator {
     this.weights = toShared(options.weights);
   }
 
+  /** Number of chunks currently open. */
   get openChunks(): number {
     return this.ledger.openChunks;
   }
+  /** Largest number of bytes held in open chunks at any time. */
   get peakOpenBytes(): number {
     return this.ledger.peakOpenBytes;
   }
+  /** Logit channels per voxel. */
   get channels(): number {
     return this.ledger.channels;
   }

@@ -7,16 +7,25 @@ import cliProgress from 'cli-progress';
 
 /** The fields a display needs; matches `ProgressEvent` of @voxelflow/inference. */
 export interface ProgressLike {
+  /** What is running ('predict', 'blend', 'finalize', 'pyramid'…); the default row label. */
   phase: string;
+  /** Units done so far, including skipped ones. */
   done: number;
+  /** Units in total. */
   total: number;
+  /** Units skipped (empty, or done by an earlier run). */
   skipped: number;
+  /** Seconds since the phase started. */
   elapsedSeconds: number;
+  /** Units per second so far (0 until known). */
   rate: number;
+  /** Seconds left at the current rate; undefined until known (shown as `?`). */
   etaSeconds?: number;
+  /** Name of the unit ('patches', 'chunks', 'files'). */
   unit: string;
 }
 
+/** Options of {@link ProgressDisplay}. */
 export interface ProgressDisplayOptions {
   /** Stream to draw on (default stderr). */
   stream?: NodeJS.WriteStream;

@@ -3,8 +3,9 @@
  * failed, and exit non-zero. Stack traces only with --verbose or VOXELFLOW_DEBUG=1.
  */
 
-/** Exit codes: 1 for failures of the work, 2 for bad usage (flags, missing arguments). */
+/** Exit code of a failure of the work (unreadable input, model error, conflicting output…). */
 export const EXIT_FAILURE = 1;
+/** Exit code of bad usage: unknown or invalid flags, missing arguments. */
 export const EXIT_USAGE = 2;
 
 /** The one line shown for an error: its message, first line only. */

@@ -23,9 +23,13 @@ export interface BuildPyramidOptions {
   hasChannelAxis: boolean;
   /** Method of each output channel (one entry when there is no channel axis). */
   methods: readonly DownsampleMethod[];
+  /** Chunk tasks in flight (default 2). */
   concurrency?: number;
+  /** Cancels the pass with the signal's reason. */
   signal?: AbortSignal;
+  /** Progress of phase 'pyramid', in channel chunks. */
   onProgress?: FinalizeProgressCallback;
+  /** Minimum milliseconds between progress events (default 250). */
   progressIntervalMs?: number;
 }
 
@@ -35,6 +39,7 @@ export interface PyramidCounts {
   chunksWritten: number;
   /** Channel chunks skipped: sources absent, or the result all zero. */
   chunksSkipped: number;
+  /** Wall time of the pass. */
   seconds: number;
 }
 

@@ -82,7 +82,9 @@ export interface FinalizeOutputOptions extends FinalizeChunkOptions {
   concurrency?: number;
   /** Seconds between progress-record checkpoints (default 5). */
   checkpointSeconds?: number;
+  /** Cancels `writeChunk` and `finish` with the signal's reason; `close()` then saves the progress. */
   signal?: AbortSignal;
+  /** Progress of phase 'finalize' (level-0 chunks), then 'pyramid'. */
   onProgress?: FinalizeProgressCallback;
   /** Minimum milliseconds between progress events (default 250). */
   progressIntervalMs?: number;
@@ -100,30 +102,41 @@ export interface ChunkWriteResult {
 
 /** One level of the output. */
 export interface FinalizeLevel {
+  /** Array path below the output ('0', '1', …). */
   path: string;
   /** Array shape: (C_out, Z, Y, X), or (Z, Y, X) for one output channel. */
   shape: number[];
+  /** Chunk shape, with the same axes as `shape`. */
   chunkShape: number[];
 }
 
 /** What a finalize run produced (also stored, without `metadata`, in the completion marker). */
 export interface FinalizeResult {
+  /** The output path or URL. */
   output: string;
   /** 'completed' by this call, or 'already-complete' (a rerun with the same options: nothing done). */
   status: 'completed' | 'already-complete';
   /** Whether this run continued an incomplete output (its done chunks were kept). */
   resumed: boolean;
+  /** 'binary' or 'multiclass'. */
   mode: FinalizeMode;
+  /** Probability cutoff of masks, or null for probabilities. */
   threshold: number | null;
+  /** Output dtype. */
   dtype: FinalizeDType;
+  /** NGFF version written. */
   ngff: NgffVersion;
+  /** Output channels (1: the levels have no channel axis). */
   outputChannels: number;
+  /** Name of each output channel ('foreground', 'mask', 'class_0' …, 'argmax'). */
   channelNames: string[];
   /** Pyramid method of each output channel. */
   channelDownsample: DownsampleMethod[];
+  /** The pyramid, level 0 first. */
   levels: FinalizeLevel[];
   /** Level-0 chunk counts (whole grid, including chunks done by an earlier run). */
   chunks: {
+    /** Chunks in the level-0 grid. */
     total: number;
     /** Chunks with at least one channel chunk stored. */
     written: number;
@@ -136,9 +149,24 @@ export interface FinalizeResult {
   };
   /** No-data voxels written as 0, and all level-0 spatial voxels. */
   noDataVoxels: number;
+  /** All level-0 spatial voxels (Z · Y · X). */
   voxels: number;
-  pyramid: { chunksWritten: number; chunksSkipped: number };
-  timings: { level0Seconds: number; pyramidSeconds: number; totalSeconds: number };
+  /** Chunk counts of levels 1…. */
+  pyramid: {
+    /** Channel chunks stored. */
+    chunksWritten: number;
+    /** Channel chunks not stored: sources absent, or the result all zero. */
+    chunksSkipped: number;
+  };
+  /** Wall time of this call. */
+  timings: {
+    /** Seconds spent on level 0 (reading, finalizing and writing chunks). */
+    level0Seconds: number;
+    /** Seconds spent building levels 1…. */
+    pyramidSeconds: number;
+    /** Seconds of the whole call. */
+    totalSeconds: number;
+  };
   /** Keys of the input deleted by `deleteIntermediates` (staged finalize only). */
   deletedIntermediates?: number;
   /** The content of metadata.json. */
@@ -158,12 +186,17 @@ export interface FinishOptions {
 
 /** The writer of one finalize output; see the module comment. */
 export interface FinalizeOutput {
+  /** The output path or URL. */
   readonly url: string;
+  /** The store the output is written through. */
   readonly store: Store;
   /** 'new', 'resumed' (an incomplete output with the same settings), or 'complete' (nothing to do: call `finish`). */
   readonly status: 'new' | 'resumed' | 'complete';
+  /** The resolved options: output channels, kinds, dtype, threshold. */
   readonly spec: FinalizeSpec;
+  /** The settings recorded in the progress record and the marker (reruns compare them). */
   readonly settings: FinalizeSettings;
+  /** Level-0 scale, translation and unit written to the NGFF metadata. */
   readonly geometry: OutputGeometry;
   /** Levels, level 0 first. */
   readonly levels: readonly FinalizeLevel[];
@@ -174,7 +207,12 @@ export interface FinalizeOutput {
   /** Whether level-0 chunk `index` is done (resume: skip its work). */
   isChunkDone(index: readonly number[]): boolean;
   /** The spatial box [start, stop) of level-0 chunk `index`, clipped to the volume. */
-  chunkBox(index: readonly number[]): { start: number[]; stop: number[] };
+  chunkBox(index: readonly number[]): {
+    /** First voxel of the chunk. */
+    start: number[];
+    /** One past its last voxel (exclusive). */
+    stop: number[];
+  };
   /** Finalizes and stores level-0 chunk `index` from its logits [C, dz, dy, dx] (float32, NaN = no-data). */
   writeChunk(index: readonly number[], logits: Float32Array): Promise<ChunkWriteResult>;
   /** Records level-0 chunk `index` as all no-data (no input, no patch): nothing is read or stored. */

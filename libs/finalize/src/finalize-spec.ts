@@ -23,6 +23,7 @@ export type DownsampleMethod = 'mean' | 'max' | 'mode';
 
 /** The options that decide what one chunk of logits turns into. */
 export interface FinalizeChunkOptions {
+  /** 'binary' (one foreground channel) or 'multiclass' (class probabilities + argmax). */
   mode: FinalizeMode;
   /**
    * `true` (cutoff 0.5) or a probability cutoff T ∈ (0, 1). Binary: a 0/255 mask of p > T.
@@ -41,21 +42,27 @@ export interface FinalizeChunkOptions {
 
 /** The resolved, validated form of {@link FinalizeChunkOptions} for `channels` logit channels. */
 export interface FinalizeSpec {
+  /** 'binary' or 'multiclass'. */
   mode: FinalizeMode;
   /** Logit channels C of the input. */
   channels: number;
+  /** What turns logits into probabilities. */
   activation: Activation;
   /** Probability cutoff, or null without threshold (multiclass + threshold: 0.5, unused). */
   threshold: number | null;
   /** ln(T / (1 − T)) for binary thresholds, else null. */
   thresholdLogit: number | null;
+  /** Output dtype. */
   dtype: FinalizeDType;
+  /** uint8 rounding of p · 255. */
   rounding: Uint8Rounding;
+  /** Pyramid method of mask channels. */
   maskDownsample: 'max' | 'mode';
   /** Output channels (1 → the output is squeezed to (Z, Y, X)). */
   outputChannels: number;
   /** Name of each output channel ('foreground', 'mask', 'class_0' …, 'argmax'). */
   channelNames: string[];
+  /** What each output channel holds. */
   channelKinds: ChannelKind[];
   /** Pyramid method of each output channel. */
   channelDownsample: DownsampleMethod[];

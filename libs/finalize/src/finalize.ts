@@ -46,7 +46,9 @@ export interface FinalizeOptions extends Omit<FinalizeChunkOptions, 'mode'> {
   deleteIntermediates?: boolean;
   /** The caller's run record, stored in metadata.json and the NGFF attributes. */
   metadata?: Record<string, unknown>;
+  /** Cancels the run: it rejects with `signal.reason` (an AbortError unless given another), and a rerun resumes. */
   signal?: AbortSignal;
+  /** Progress of phase 'finalize' (level-0 chunks), then 'pyramid' (chunks of levels 1…). */
   onProgress?: FinalizeOutputOptions['onProgress'];
   /** Minimum milliseconds between progress events (default 250). */
   progressIntervalMs?: number;
@@ -60,6 +62,7 @@ export interface FinalizeOptions extends Omit<FinalizeChunkOptions, 'mode'> {
   checkpointSeconds?: number;
   /** Opened stores for `input` / `output` (tests, custom S3 endpoints). */
   inputStore?: Store;
+  /** An opened store whose root is `output`. */
   outputStore?: Store;
 }
 

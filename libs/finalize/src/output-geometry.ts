@@ -10,7 +10,9 @@ import { geometryFromNgff, type Geometry, type Volume } from '@voxelflow/volume-
 
 /** Level-0 grid of the output, in NGFF axis order (z, y, x). */
 export interface OutputGeometry {
+  /** Level-0 voxel size on z, y, x. */
   scale: [number, number, number];
+  /** Physical position of level-0 voxel (0, 0, 0) on z, y, x. */
   translation: [number, number, number];
   /** NGFF space unit, when known. */
   unit?: string;

@@ -33,12 +33,19 @@ export interface FinalizeSettings {
   shape: number[];
   /** Logit channels of the input. */
   channels: number;
+  /** 'binary' or 'multiclass'. */
   mode: FinalizeMode;
+  /** Softmax or sigmoid. */
   activation: Activation;
+  /** Probability cutoff of masks, or null. */
   threshold: number | null;
+  /** Output dtype. */
   dtype: FinalizeDType;
+  /** uint8 rounding of p · 255. */
   rounding: Uint8Rounding;
+  /** Pyramid method of mask channels. */
   maskDownsample: 'max' | 'mode';
+  /** NGFF version of the output. */
   ngff: NgffVersion;
   /** Level-0 spatial chunk shape. */
   chunkShape: number[];
@@ -60,26 +67,37 @@ export interface Level0Counts {
 
 /** The in-progress record (`.voxelflow_progress`). */
 export interface ProgressRecord {
+  /** Identifies the file. */
   format: 'voxelflow-finalize-progress';
+  /** Version of this record's layout. */
   version: 1;
+  /** The settings of the run that is filling the output; a rerun must match them to resume. */
   settings: FinalizeSettings;
+  /** When the output was started (ISO 8601). */
   startedAt: string;
+  /** When this record was last saved (ISO 8601). */
   updatedAt: string;
   /** Level-0 chunk grid (spatial). */
   grid: number[];
   /** Done chunks as a base64 bitset (row-major). */
   done: string;
+  /** Level-0 counters of the done chunks. */
   counts: Level0Counts;
 }
 
 /** The completion marker (`.voxelflow_complete`). */
 export interface CompletionMarker {
+  /** Identifies the file. */
   format: 'voxelflow-finalize-complete';
+  /** Version of this marker's layout. */
   version: 1;
+  /** Always true: the output is complete. */
   complete: true;
+  /** When the output was completed (ISO 8601). */
   completedAt: string;
   /** Package and version that wrote the output. */
   writtenBy: string;
+  /** The settings the output was made with. */
   settings: FinalizeSettings;
   /** What finalize reported (levels, counts, timings). */
   summary: Record<string, unknown>;
@@ -87,11 +105,29 @@ export interface CompletionMarker {
 
 /** What is at an output location. */
 export type OutputState =
-  | { kind: 'empty' }
-  | { kind: 'complete'; marker: CompletionMarker }
-  | { kind: 'incomplete'; progress: ProgressRecord }
+  | {
+      /** Nothing is stored there. */
+      kind: 'empty';
+    }
+  | {
+      /** A finished output. */
+      kind: 'complete';
+      /** Its completion marker. */
+      marker: CompletionMarker;
+    }
+  | {
+      /** An output being written, or left by an interrupted run. */
+      kind: 'incomplete';
+      /** Its progress record. */
+      progress: ProgressRecord;
+    }
   /** Zarr/NGFF data that finalize did not write (or whose records are unreadable). */
-  | { kind: 'foreign'; evidence: string };
+  | {
+      /** Something finalize did not write. */
+      kind: 'foreign';
+      /** What gave it away: a key such as `.zgroup`, or an unreadable record. */
+      evidence: string;
+    };
 
 /** Keys whose presence, without our records, means the location already holds a Zarr or an output. */
 const FOREIGN_EVIDENCE = ['zarr.json', '.zgroup', '.zarray', '.zattrs', '0/zarr.json', '0/.zarray', METADATA_KEY];

@@ -31,14 +31,19 @@ export type FinalizeProgressCallback = (event: FinalizeProgressEvent) => void;
 export class PhaseProgress {
   readonly #t0 = performance.now();
   #lastEmit = -Infinity;
+  /** Units done so far, including skipped ones. */
   done = 0;
+  /** Units skipped so far. */
   skipped = 0;
   /** Units done without work (an earlier run did them); left out of the rate. */
   #free = 0;
 
   constructor(
+    /** The phase name events carry. */
     readonly phase: string,
+    /** Units in total. */
     readonly total: number,
+    /** Name of the unit. */
     readonly unit: string,
     private readonly callback: FinalizeProgressCallback | undefined,
     private readonly intervalMs = 250,

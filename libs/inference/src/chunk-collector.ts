@@ -12,12 +12,16 @@ interface Partial {
   counted: number;
 }
 
+/** The fused pipeline's single writer (see the module comment). */
 export class ChunkCollector {
   private output: Promise<FinalizeOutput> | undefined;
   private readonly partials = new Map<string, Partial>();
+  /** Chunks handed to the output so far. */
   chunksWritten = 0;
+  /** Chunks assembled from several parts' partial sums. */
   mergedChunks = 0;
 
+  /** Takes the output's options; the channel count comes later, with `begin`. */
   constructor(private outputOptions: Omit<FinalizeOutputOptions, 'channels'>) {}
 
   /** Sets the output chunk shape before `begin` (when it is only known from the model). */
@@ -43,6 +47,7 @@ export class ChunkCollector {
     return this.output;
   }
 
+  /** Writes a complete chunk's blended logits [C, ...chunk] (NaN = no-data) to the output. */
   async complete(index: readonly number[], logits: Float32Array): Promise<void> {
     const out = await this.output!;
     await out.writeChunk(index, logits);

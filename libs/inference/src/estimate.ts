@@ -6,9 +6,13 @@ import { chunksTouched } from '@voxelflow/tiling';
 import { bytesPerElement } from '@voxelflow/volume-io';
 import { setupRun, type RunOptions } from './run-setup';
 
+/** What a predict run would do, from {@link estimatePredict}. */
 export interface PredictEstimate {
+  /** The part estimated. */
   partId: number;
+  /** Number of parts. */
   numParts: number;
+  /** Patch size (Z, Y, X). */
   patchSize: number[];
   /** Patches of this part. */
   patches: number;
@@ -24,6 +28,10 @@ export interface PredictEstimate {
   outputBytes?: number;
 }
 
+/**
+ * Plans a predict run without running a model: opens the input and the models, builds the grid and
+ * counts this part's patches, the input chunks they read and the bytes they would write.
+ */
 export async function estimatePredict(options: RunOptions): Promise<PredictEstimate> {
   const setup = await setupRun(options, undefined, { computeStatistics: false });
   try {

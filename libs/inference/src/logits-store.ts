@@ -26,13 +26,28 @@ export function coordinatesPartName(partId: number): string {
 
 /** The attributes VoxelFlow writes on a logits part (Vesuvius' keys plus `voxelflow`). */
 export interface LogitsPartAttributes {
+  /** Patch size (Z, Y, X). */
   patch_size: number[];
+  /** Overlap fraction of the grid. */
   overlap: number;
+  /** This part's id. */
   part_id: number;
+  /** Number of parts of the run. */
   num_parts: number;
+  /** Spatial shape (Z, Y, X) of the input volume. */
   original_volume_shape: number[];
   /** The run configuration and its hash; a rerun with another hash is refused. */
-  voxelflow: { config: Record<string, unknown>; config_hash: string; complete?: boolean; skipped_empty?: number; [k: string]: unknown };
+  voxelflow: {
+    /** The run configuration record. */
+    config: Record<string, unknown>;
+    /** sha256 of the configuration's canonical JSON. */
+    config_hash: string;
+    /** True once every patch of the part is stored (written last). */
+    complete?: boolean;
+    /** Patches of the part skipped as empty. */
+    skipped_empty?: number;
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }
 
@@ -54,24 +69,36 @@ export function configHash(config: unknown): string {
 /** Compressor choices of `--zarr-compressor` (inside Blosc, as Vesuvius), or none. */
 export type LogitsCompressor = 'zstd' | 'lz4' | 'zlib' | 'none';
 
+/** The Zarr codec of logits: Blosc with `compressor` at `level` and byte shuffle, or none (level 0 too). */
 export function logitsCodec(compressor: LogitsCompressor = 'zstd', level = 3): ZarrCodec {
   return compressor === 'none' || level === 0 ? { name: 'none' } : { name: 'blosc', cname: compressor, clevel: level, shuffle: 'shuffle' };
 }
 
+/** Options of {@link LogitsPartWriter.open}. */
 export interface LogitsPartOptions {
+  /** Folder (path or URL) that receives the part's two stores. */
   outputDir: string;
+  /** This part's id. */
   partId: number;
+  /** Number of parts of the run. */
   numParts: number;
   /** Global patch indices of this part in row-major order (slot i = indices[i]). */
   indices: Uint32Array;
   /** Starts of those patches, (N, 3) row-major. */
   starts: Int32Array;
+  /** Logit channels C. */
   channels: number;
+  /** Patch size (Z, Y, X). */
   patchSize: number[];
+  /** Overlap fraction of the grid. */
   overlap: number;
+  /** Spatial shape (Z, Y, X) of the input volume. */
   volumeShape: number[];
+  /** The run configuration record; its hash decides whether an existing part can be resumed. */
   config: Record<string, unknown>;
+  /** Compression of the logits. */
   codec: ZarrCodec;
+  /** Replace a part made with another configuration (default false: refused). */
   overwrite?: boolean;
   /** Writes in flight at once (backpressure towards slow object stores). */
   maxPendingWrites?: number;
@@ -79,7 +106,9 @@ export interface LogitsPartOptions {
 
 /** Writes predicted patches into a part's logits store; resumes an unfinished one. */
 export class LogitsPartWriter implements PatchSink {
+  /** Uncompressed float16 bytes of logits written by this writer. */
   bytesWritten = 0;
+  /** Patches this writer recorded as empty (not stored). */
   skippedEmpty = 0;
   private readonly slotOf = new Map<number, number>();
   private readonly pending = new Set<Promise<void>>();
@@ -88,7 +117,9 @@ export class LogitsPartWriter implements PatchSink {
 
   private constructor(
     private readonly o: LogitsPartOptions,
+    /** The part's logits array (N, C, pz, py, px). */
     readonly logits: ZarrVolume,
+    /** The part's coordinates array (N, 3). */
     readonly coordinates: ZarrVolume,
     private readonly attributes: LogitsPartAttributes,
     /** Whether the part already existed (this run resumes it). */

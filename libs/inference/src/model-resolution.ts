@@ -9,6 +9,7 @@ import type { ModelCard } from './backend';
 import { ModelLoadError } from './errors';
 import { SIDECAR_CARD_FILE, mergeModelCards, modelCardFromNnunet, parseModelCard } from './model-card';
 
+/** A model fetched by {@link resolveModel}: its bytes, hash and the card found beside it. */
 export interface ResolvedModel {
   /** What the user passed. */
   source: string;
@@ -22,6 +23,7 @@ export interface ResolvedModel {
   card: ModelCard;
 }
 
+/** Options of {@link resolveModel}. */
 export interface ResolveModelOptions {
   /** Model file name to look for in a directory or repo (default: model.onnx, else the only .onnx). */
   fileName?: string;

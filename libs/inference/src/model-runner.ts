@@ -8,12 +8,17 @@ import { float16ToFloat32, float32ToFloat16 } from '@voxelflow/volume-io';
 import type { ModelBackend, Tensor } from './backend';
 import { ModelMismatchError } from './errors';
 
+/** Options of {@link ModelRunner}. */
 export interface ModelRunnerOptions {
+  /** The ensemble: every model runs on every batch, and their logits are averaged. */
   backends: readonly ModelBackend[];
   /** Test-time transforms (tiling's `ttaTransforms`); `identity` alone means no TTA. */
   transforms: readonly TtaTransform[];
+  /** Patch size (Z, Y, X). */
   patchSize: readonly number[];
+  /** Input channels per patch. */
   inChannels: number;
+  /** Largest batch `run` will be given (buffers are sized for it). */
   maxBatch: number;
 }
 
@@ -22,7 +27,9 @@ function fixedBatch(backend: ModelBackend): number | undefined {
   return typeof d === 'number' && d > 0 ? d : undefined;
 }
 
+/** Runs batches through every model and transform and averages the logits (see the module comment). */
 export class ModelRunner {
+  /** Voxels per patch (the product of the patch size). */
   readonly patchVoxels: number;
   /** Output channels, known after the first batch (or from the model's declared output shape). */
   outChannels: number | undefined;

@@ -4,8 +4,11 @@
  */
 import { InvalidOptionError } from './errors';
 
+/** Which part of a multi-part run this process runs. */
 export interface PartAssignment {
+  /** This process's part, 0-based. */
   partId: number;
+  /** Number of parts the grid is split into. */
   numParts: number;
   /** Where the values came from ('flags', 'JOB_COMPLETION_INDEX', 'SLURM_ARRAY_TASK_ID', …). */
   source: string;

@@ -10,10 +10,13 @@ import type { ProgressTracker } from './progress';
 
 /** A patch to process: its global index and start. */
 export interface PatchRefLike {
+  /** Global patch index in the grid. */
   index: number;
+  /** Patch start in volume coordinates. */
   start: number[];
 }
 
+/** Options of {@link runPatchLoop}. */
 export interface PatchLoopOptions {
   /** Patches in visit order. */
   patches: readonly PatchRefLike[];
@@ -24,17 +27,25 @@ export interface PatchLoopOptions {
   readPatch(start: readonly number[], dst: Float32Array): Promise<boolean>;
   /** Cheap pre-check that needs no read (e.g. every input chunk absent); true → empty. */
   isKnownEmpty?(start: readonly number[]): Promise<boolean> | boolean;
+  /** Runs the batches through the models. */
   runner: ModelRunner;
+  /** Patches per model call. */
   batchSize: number;
   /** Input values per patch: Cin × patch voxels. */
   inputVoxels: number;
+  /** Receives each batch's logits (or null for empty patches). */
   sink: PatchSink;
+  /** Advanced by each batch's patches. */
   progress?: ProgressTracker;
+  /** Checked before each batch; an aborted signal stops the loop with an AbortedError. */
   signal?: AbortSignal;
 }
 
+/** What {@link runPatchLoop} did. */
 export interface PatchLoopStats {
+  /** Patches handed to the sink, empty ones included. */
   processed: number;
+  /** Patches found empty (not run). */
   empty: number;
   /** Seconds the loop waited for reads that had not finished when the model was free. */
   readWaitSeconds: number;
@@ -50,6 +61,10 @@ interface PreparedBatch {
   nonEmpty: number;
 }
 
+/**
+ * Runs `patches` through read → model → sink in batches, overlapping the next batch's reads and the
+ * previous batch's writes with the current model call.
+ */
 export async function runPatchLoop(o: PatchLoopOptions): Promise<PatchLoopStats> {
   const { patches, batchSize, inputVoxels } = o;
   const buffers = [new Float32Array(batchSize * inputVoxels), new Float32Array(batchSize * inputVoxels)];

@@ -8,13 +8,17 @@ import { NonFiniteInputError, findNonFinite, normalizeInPlace, type Normalizatio
 import { chunksTouched, copyBox, isHomogeneous } from '@voxelflow/tiling';
 import { float16ToFloat32, type Volume } from '@voxelflow/volume-io';
 
+/** Options of {@link PatchReader}. */
 export interface PatchReaderOptions {
+  /** The input volume. */
   volume: Volume;
   /** Spatial shape (Z, Y, X) of the volume. */
   spatialShape: readonly number[];
   /** Input channels: 1 for (Z, Y, X) volumes, C for (C, Z, Y, X). */
   channels: number;
+  /** Patch size (Z, Y, X). */
   patchSize: readonly number[];
+  /** The resolved normalization applied to each patch. */
   normalization: NormalizationParams;
   /** Report homogeneous patches as empty (Vesuvius' skip-empty rule: min == max). */
   skipEmpty: boolean;
@@ -22,6 +26,7 @@ export interface PatchReaderOptions {
 
 const FLOAT_DTYPES = new Set(['float16', 'float32', 'float64']);
 
+/** Reads normalized, zero-padded patches from a volume (see the module comment). */
 export class PatchReader {
   private readonly patchVoxels: number;
   private readonly channelPrefix: boolean;

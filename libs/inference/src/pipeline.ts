@@ -25,19 +25,27 @@ import type { ProgressEvent } from './progress';
 /** Version of VoxelFlow recorded in run metadata. */
 export const VOXELFLOW_VERSION = '0.1.0';
 
+/** Options of {@link runPipeline}: the run options of predict plus finalize's output options. */
 export interface PipelineOptions extends Omit<FusedPartOptions, 'partId' | 'numParts' | 'onProgress'> {
   /** Final OME-Zarr output. */
   output: string;
   /** Intermediate stores of the staged route (default `<output>_work`). */
   workdir?: string;
+  /** 'binary' (default): foreground probability or mask; 'multiclass': class probabilities + argmax. */
   mode?: 'binary' | 'multiclass';
+  /** Masks instead of probabilities: `true` (p > 0.5) or a cutoff in (0, 1). */
   threshold?: boolean | number;
+  /** 'uint8' (default: p · 255) or 'float32' probabilities. */
   dtype?: 'uint8' | 'float32';
+  /** OME-NGFF '0.4' (default, Zarr v2) or '0.5' (Zarr v3). */
   ngff?: '0.4' | '0.5';
   /** Run predict → blend → finalize through stores instead of the fused pass. */
   staged?: boolean;
+  /** Staged only: reuse the logits parts already in the workdir. */
   skipPredict?: boolean;
+  /** Staged only: reuse the blended logits already in the workdir. */
   skipBlend?: boolean;
+  /** Staged only: stop after blending. */
   skipFinalize?: boolean;
   /** Keep the staged route's intermediate stores. */
   keepIntermediates?: boolean;
@@ -49,11 +57,18 @@ export interface PipelineOptions extends Omit<FusedPartOptions, 'partId' | 'numP
   workers?: number;
   /** Logits compression of the staged route. */
   compressor?: LogitsCompressor;
+  /** Logits compression level of the staged route (default 3). */
   compressionLevel?: number;
   /** Accumulation threads of the staged blend. */
   blendWorkers?: number;
   /** Module and export of the backend factory, for part processes (e.g. @voxelflow/runtime-onnx, createOnnxBackend). */
-  backendModule?: { specifier: string; exportName: string };
+  backendModule?: {
+    /** Module specifier part processes import, e.g. `@voxelflow/runtime-onnx`. */
+    specifier: string;
+    /** Name of the exported BackendFactory, e.g. `createOnnxBackend`. */
+    exportName: string;
+  };
+  /** Replace outputs made with other settings (default false: such outputs are refused). */
   overwrite?: boolean;
   /** Extra fields for metadata.json. */
   metadata?: Record<string, unknown>;
@@ -63,13 +78,21 @@ export interface PipelineOptions extends Omit<FusedPartOptions, 'partId' | 'numP
   onLog?: (message: string) => void;
 }
 
+/** What {@link runPipeline} did. */
 export interface PipelineResult {
+  /** The final OME-Zarr. */
   output: string;
+  /** Which route ran. */
   route: 'fused' | 'staged';
+  /** Number of parts the grid was split into. */
   numParts: number;
+  /** One result per part: FusedPartResult (fused) or PredictResult (staged; empty with `skipPredict`). */
   parts: (FusedPartResult | PredictResult)[];
+  /** The staged route's blend (absent when fused or skipped). */
   blend?: BlendResult;
+  /** The finalize result (absent with `skipFinalize`). */
   finalize?: FinalizeResult;
+  /** Wall time of the call. */
   seconds: number;
 }
 

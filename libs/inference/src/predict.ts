@@ -19,13 +19,19 @@ export interface PredictOptions extends RunOptions {
   compressionLevel?: number;
   /** Replace an output made with a different configuration. */
   overwrite?: boolean;
+  /** Progress of phase 'predict', in patches (throttled to a few events per second). */
   onProgress?: ProgressCallback;
 }
 
+/** What {@link predict} did. */
 export interface PredictResult {
+  /** URL of this part's `logits_part_{id}.zarr`. */
   logitsUrl: string;
+  /** URL of this part's `coordinates_part_{id}.zarr`. */
   coordinatesUrl: string;
+  /** This process's part. */
   partId: number;
+  /** Number of parts of the run. */
   numParts: number;
   /** Patches of this part. */
   patches: number;
@@ -35,13 +41,29 @@ export interface PredictResult {
   skippedEmpty: number;
   /** Patches already stored by an earlier run. */
   resumed: number;
-  /** Encoded input bytes fetched from storage, and decoded chunks. */
+  /**
+   * Encoded input bytes fetched from storage. Counted for Zarr inputs; whole-file and slice formats
+   * (NIfTI, MHA, NRRD, TIFF) report 0.
+   */
   bytesRead: number;
+  /** Input chunks decoded (Zarr inputs). */
   chunksDecoded: number;
   /** Uncompressed float16 bytes of logits written. */
   bytesWritten: number;
+  /** Logit channels the model produced. */
   outChannels: number | undefined;
-  timings: { totalSeconds: number; modelSeconds: number; readWaitSeconds: number; writeSeconds: number };
+  /** Where the time went. */
+  timings: {
+    /** Wall time of the call. */
+    totalSeconds: number;
+    /** Time inside the backends' `run`, summed. */
+    modelSeconds: number;
+    /** Time the model waited for reads that were not ready. */
+    readWaitSeconds: number;
+    /** Time spent handing logits to the store (encoding, backpressure). */
+    writeSeconds: number;
+  };
+  /** The run's configuration record, as stored in the part's attributes. */
   config: Record<string, unknown>;
 }
 

@@ -18,20 +18,26 @@ export interface ProgressEvent {
   unit: string;
 }
 
+/** A receiver of {@link ProgressEvent}s. */
 export type ProgressCallback = (event: ProgressEvent) => void;
 
 /** Tracks one phase and emits throttled events (at most every `intervalMs`, and always at the end). */
 export class ProgressTracker {
   private readonly t0 = performance.now();
   private lastEmit = -Infinity;
+  /** Units done so far, including skipped ones. */
   done = 0;
+  /** Units skipped so far. */
   skipped = 0;
   /** Units that counted as done without work (resume); excluded from the rate. */
   private free = 0;
 
   constructor(
+    /** The phase name events carry. */
     readonly phase: string,
+    /** Units in total. */
     readonly total: number,
+    /** Name of the unit. */
     readonly unit: string,
     private readonly callback?: ProgressCallback,
     private readonly intervalMs = 250,

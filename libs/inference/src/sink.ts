@@ -11,6 +11,7 @@ export interface PatchResult {
   logits: Float32Array | null;
 }
 
+/** Where the predict loop hands its results: a logits part writer or the fused Accumulator. */
 export interface PatchSink {
   /** Patches already done by an earlier run (resume); the loop neither reads nor runs them. */
   completed?(): Promise<ReadonlySet<number>>;

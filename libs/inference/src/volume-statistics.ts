@@ -10,11 +10,17 @@ import { RunningStats } from '@voxelflow/normalization';
 import { openStore } from '@voxelflow/remote-storage';
 import { float16ToFloat32, type Volume } from '@voxelflow/volume-io';
 
+/** Intensity statistics over every voxel of a volume. */
 export interface VolumeStatistics {
+  /** Mean intensity. */
   mean: number;
+  /** Population standard deviation. */
   std: number;
+  /** Smallest intensity. */
   min: number;
+  /** Largest intensity. */
   max: number;
+  /** Voxels counted. */
   count: number;
 }
 

@@ -5,12 +5,19 @@ import { InvalidIntensityPropertiesError } from './errors';
  * `plans.json` → `foreground_intensity_properties_per_channel["0"]`.
  */
 export interface IntensityProperties {
+  /** Mean foreground intensity. */
   mean: number;
+  /** Standard deviation of the foreground intensities. */
   std: number;
+  /** 0.5th percentile: the lower clip of `ct` normalization. */
   percentile_00_5: number;
+  /** 99.5th percentile: the upper clip of `ct` normalization. */
   percentile_99_5: number;
+  /** Smallest foreground intensity (informative; not used by any scheme). */
   min?: number;
+  /** Largest foreground intensity (informative; not used by any scheme). */
   max?: number;
+  /** Median foreground intensity (informative; not used by any scheme). */
   median?: number;
 }
 

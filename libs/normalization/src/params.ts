@@ -14,23 +14,58 @@ export const NORMALIZATION_EPS = 1e-8;
  */
 export type NormalizationParams =
   /** Values pass unchanged. */
-  | { scheme: 'none' }
+  | {
+      /** No normalization. */
+      scheme: 'none';
+    }
   /** Per patch (and channel): (x − mean) / max(std, 1e-8), population std. */
-  | { scheme: 'instance_zscore' }
+  | {
+      /** Z-score over each patch. */
+      scheme: 'instance_zscore';
+    }
   /** Per patch (and channel): (x − min) / max(max − min, 1e-8). */
-  | { scheme: 'instance_minmax' }
+  | {
+      /** Min–max over each patch. */
+      scheme: 'instance_minmax';
+    }
   /** (x − mean) / max(std, 1e-8) with fixed, volume- or dataset-wide statistics. */
-  | { scheme: 'global_zscore'; mean: number; std: number }
+  | {
+      /** Z-score with fixed statistics. */
+      scheme: 'global_zscore';
+      /** The mean subtracted. */
+      mean: number;
+      /** The standard deviation divided by (floored at 1e-8). */
+      std: number;
+    }
   /** nnU-Net CTNormalization: clip to [percentile_00_5, percentile_99_5], then (x − mean) / max(std, 1e-8). */
-  | { scheme: 'ct'; intensityProperties: IntensityProperties }
+  | {
+      /** nnU-Net's CT normalization. */
+      scheme: 'ct';
+      /** Foreground statistics of the training set (plans.json). */
+      intensityProperties: IntensityProperties;
+    }
   /**
    * itk_infer windowing: (clip(x, L − W/2, L + W/2) − (L − W/2)) / W, into [0, 1]. With
    * `truncateToInt16`, x is first converted as numpy's `astype(int16)` does (truncate, wrap), which
    * itk_infer does and which only matters for non-integer or out-of-range input.
    */
-  | { scheme: 'window'; level: number; width: number; truncateToInt16?: boolean }
+  | {
+      /** Window level/width into [0, 1]. */
+      scheme: 'window';
+      /** Window centre L. */
+      level: number;
+      /** Window width W, > 0. */
+      width: number;
+      /** Convert x as numpy `astype(int16)` first (itk_infer). */
+      truncateToInt16?: boolean;
+    }
   /** Ink models: clip(x, 0, c) / c. */
-  | { scheme: 'clip_scale'; clipValue: number };
+  | {
+      /** Clip to [0, c] and divide by c. */
+      scheme: 'clip_scale';
+      /** The clip value c, > 0. */
+      clipValue: number;
+    };
 
 function finite(what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {

@@ -4,11 +4,15 @@ import type { NumericArray } from './numeric-array';
 
 /** The JSON form of {@link RunningStats}; `min`/`max` are null while `count` is 0. */
 export interface RunningStatsJSON {
+  /** Number of values seen. */
   count: number;
+  /** Mean of the values seen (0 while `count` is 0). */
   mean: number;
   /** Sum of squared deviations from the mean. */
   m2: number;
+  /** Smallest value seen. */
   min: number | null;
+  /** Largest value seen. */
   max: number | null;
 }
 

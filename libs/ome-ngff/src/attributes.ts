@@ -17,7 +17,12 @@ export function toNgffAttributes(content: NgffContent, version: NgffVersion): Re
 }
 
 /** The NGFF content of group attributes, and the version it declares (undefined when none). */
-export function fromNgffAttributes(attrs: Record<string, unknown>): { version: NgffVersion | undefined; content: NgffContent } {
+export function fromNgffAttributes(attrs: Record<string, unknown>): {
+  /** The declared version ('0.4' for 0.4-style attributes without one); undefined without NGFF keys. */
+  version: NgffVersion | undefined;
+  /** The NGFF content found. */
+  content: NgffContent;
+} {
   const ome = attrs.ome;
   if (isObject(ome)) {
     const version = ome.version === '0.5' || ome.version === '0.4' ? ome.version : undefined;

@@ -5,6 +5,7 @@ import { validateMultiscales } from './validate';
 
 /** One resolution level: its array path and voxel size (and offset) per axis, in axis order. */
 export interface DatasetSpec {
+  /** Path of the level's array, relative to the group ('0', '1', …). */
   path: string;
   /** Physical size of one voxel along each axis (1 for channel and time unless meaningful). */
   scale: number[];
@@ -12,14 +13,19 @@ export interface DatasetSpec {
   translation?: number[];
 }
 
+/** Options of {@link buildMultiscales}. */
 export interface BuildMultiscalesOptions {
+  /** The axes in array order (see {@link standardAxes}). */
   axes: Axis[];
   /** From highest to lowest resolution. */
   datasets: DatasetSpec[];
+  /** NGFF version to build for. */
   version: NgffVersion;
+  /** A name for the image. */
   name?: string;
   /** How lower levels were computed ('mean', 'mode', 'max'…). */
   type?: string;
+  /** Free-form details of the downsampling. */
   metadata?: Record<string, unknown>;
   /** Applied after each dataset's transformations (rarely needed). */
   coordinateTransformations?: CoordinateTransformation[];
@@ -63,7 +69,9 @@ export function standardAxes(names: string, unit?: string, timeUnit?: string): A
   });
 }
 
+/** Options of {@link pyramidDatasets}. */
 export interface PyramidDatasetsOptions {
+  /** The axes in array order; only `space` axes are downsampled. */
   axes: Axis[];
   /** Number of levels, including level 0. */
   levels: number;

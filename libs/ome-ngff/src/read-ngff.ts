@@ -8,9 +8,11 @@ import type { Multiscale, NgffContent, NgffVersion } from './types';
 export interface NgffGroup {
   /** Declared NGFF version ('0.4' for 0.4-style attributes without a version); undefined when the group has no NGFF metadata. */
   version: NgffVersion | undefined;
+  /** Zarr format of the group: 2 (`.zattrs`) or 3 (`zarr.json`). */
   zarrFormat: 2 | 3;
   /** The group's attributes exactly as stored (NGFF and application keys). */
   attributes: Record<string, unknown>;
+  /** The NGFF content, independent of version. */
   content: NgffContent;
   /** Shorthand for `content.multiscales ?? []`. */
   multiscales: Multiscale[];

@@ -4,12 +4,15 @@ import { joinKey, readGroupAttributes } from './group-io';
 import type { ImageLabel, NgffVersion } from './types';
 import { writeNgffAttributes } from './write-ngff';
 
+/** Options of {@link writeLabelMetadata}. */
 export interface WriteLabelMetadataOptions {
   /** Path of the labelled image's group below the store root ('' for the root). */
   imagePath: string;
   /** Name of the label image; it lives at `<imagePath>/labels/<name>`. */
   name: string;
+  /** The `image-label` metadata: colours, properties, source. */
   imageLabel: ImageLabel;
+  /** NGFF version of the groups written. */
   version: NgffVersion;
 }
 

@@ -5,6 +5,7 @@ import { describe, joinKey, readGroupAttributes, writeJson } from './group-io';
 import type { NgffContent, NgffVersion } from './types';
 import { validateLabelAttributes, validateMultiscales } from './validate';
 
+/** Options of {@link writeNgffAttributes}. */
 export interface WriteNgffOptions {
   /**
    * Application attributes to store beside the NGFF keys (run configuration…). Merged over the

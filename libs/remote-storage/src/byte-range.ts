@@ -40,8 +40,11 @@ export function checkRange(range: ByteRange | undefined, where: string): void {
 
 /** A parsed `Content-Range: bytes start-end/size` header, with `end` exclusive (`size` undefined for `*`). */
 export interface ContentRange {
+  /** First byte of the body in the object. */
   start: number;
+  /** One past the last byte of the body (exclusive). */
   end: number;
+  /** Size of the whole object; undefined when the server sent `*`. */
   size: number | undefined;
 }
 
@@ -61,7 +64,17 @@ export function fitRange(
   body: Uint8Array,
   range: ByteRange,
   contentRange: ContentRange | undefined,
-): Uint8Array | { refetch: { offset: number; length: number } } {
+):
+  | Uint8Array
+  | {
+      /** The explicit range to request instead. */
+      refetch: {
+        /** First byte, 0-based. */
+        offset: number;
+        /** Number of bytes. */
+        length: number;
+      };
+    } {
   if (contentRange === undefined) {
     const [start, end] = resolveRange(range, body.length); // the whole object came back
     return body.subarray(start, end);

@@ -57,7 +57,12 @@ export interface S3StoreOptions {
 }
 
 /** Bucket and key prefix of an `s3://bucket/prefix` URL (prefix without slashes at either end). */
-export function parseS3Url(url: string): { bucket: string; prefix: string } {
+export function parseS3Url(url: string): {
+  /** The bucket name. */
+  bucket: string;
+  /** Key prefix below the bucket, without slashes at either end ('' for the bucket root). */
+  prefix: string;
+} {
   const m = /^s3:\/\/([^/]*)\/?(.*)$/i.exec(url);
   if (m === null || !m[1]) throw new InvalidStoreUrlError(url, 'expected s3://bucket[/prefix]');
   const prefix = (m[2] ?? '').replace(/\/+$/, '');

@@ -4,9 +4,17 @@
  */
 export type ByteRange =
   /** `length` bytes from `offset` (to the end when `length` is omitted). */
-  | { offset: number; length?: number }
+  | {
+      /** First byte, 0-based. */
+      offset: number;
+      /** Number of bytes; omitted: to the end of the object. */
+      length?: number;
+    }
   /** The last `suffixLength` bytes. */
-  | { suffixLength: number };
+  | {
+      /** Number of bytes at the end of the object. */
+      suffixLength: number;
+    };
 
 /** What `head` knows about an object. */
 export interface ObjectInfo {

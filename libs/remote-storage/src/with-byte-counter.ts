@@ -13,9 +13,13 @@ export interface ByteCounterStats {
   gets: number;
   /** `get` calls that returned `undefined`. */
   misses: number;
+  /** `set` calls. */
   sets: number;
+  /** `list` calls. */
   lists: number;
+  /** `delete` calls. */
   deletes: number;
+  /** `head` calls. */
   heads: number;
   /** Bytes returned by `get`. */
   bytesRead: number;

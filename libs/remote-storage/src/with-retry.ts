@@ -40,7 +40,13 @@ export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: n
 }
 
 /** Wraps `store` so transient failures are retried; see {@link RetryOptions}. */
-export function withRetry(store: Store, options: RetryOptions = {}): Store & { readonly inner: Store } {
+export function withRetry(
+  store: Store,
+  options: RetryOptions = {},
+): Store & {
+  /** The wrapped store (its calls are not retried). */
+  readonly inner: Store;
+} {
   const retries = options.retries ?? 4;
   const base = options.baseDelayMs ?? 100;
   const max = options.maxDelayMs ?? 5000;

@@ -12,8 +12,11 @@ import type { Store } from './store';
 export interface ZarritaStore extends AsyncMutable {
   /** The wrapped store. */
   readonly store: Store;
+  /** The object at zarrita's absolute `key` (`/a/b` → Store key `a/b`), or undefined when absent. */
   get(key: AbsolutePath): Promise<Uint8Array | undefined>;
+  /** A byte range of the object at `key`, or undefined when absent. */
   getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined>;
+  /** Writes the object at `key` (atomically, through the Store). */
   set(key: AbsolutePath, value: Uint8Array): Promise<void>;
 }
 

@@ -3,7 +3,9 @@
  * Axis order is the array's (e.g. [z, y, x]).
  */
 export interface Box {
+  /** First voxel inside the box, per axis. */
   readonly start: readonly number[];
+  /** First voxel past the box, per axis (exclusive). */
   readonly stop: readonly number[];
 }
 

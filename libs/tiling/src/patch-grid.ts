@@ -37,19 +37,29 @@ export interface PatchGridOptions {
 
 /** A JSON-serializable record of a grid, for run metadata (`metadata.json`, zarr attributes). */
 export interface PatchGridDescription {
+  /** Spatial extent of the volume. */
   shape: number[];
+  /** Patch extent, same axes. */
   patchSize: number[];
+  /** Overlap fraction the grid was built with. */
   overlap: number;
+  /** Target step as a fraction of the patch (1 − overlap). */
   stepFraction: number;
+  /** The step formula used. */
   stepRule: StepRule;
+  /** Placement of axes smaller than the patch. */
   padding: Padding;
+  /** Patch starts per axis, ascending. */
   positions: number[][];
+  /** Number of patches in the grid (the product of the position counts). */
   count: number;
 }
 
 /** Half-open per-axis ranges of grid position indices: positions `lo[a] ≤ k < hi[a]` on axis a. */
 export interface GridRange {
+  /** First position index per axis (inclusive). */
   readonly lo: number[];
+  /** Last position index per axis (exclusive). */
   readonly hi: number[];
 }
 

@@ -6,7 +6,9 @@ import { checkPart, slabRangeForPart } from './slab-partition';
 
 /** One patch of a {@link PatchList}: its global index in the grid and its start in volume coordinates. */
 export interface PatchRef {
+  /** Row-major index of the patch in the whole grid (the same in every part and selection). */
   readonly index: number;
+  /** Patch start per axis in volume coordinates; negative on a centre-padded axis. */
   readonly start: number[];
 }
 

@@ -25,9 +25,13 @@ export function tileStarts(size: number, tile: number, stride: number): number[]
 
 /** A 2-D tile grid: the product of {@link tileStarts} on rows (y) and columns (x), row-major. */
 export interface TileGrid2D {
+  /** Image height (rows). */
   readonly height: number;
+  /** Image width (columns). */
   readonly width: number;
+  /** Tile side, in pixels. */
   readonly tile: number;
+  /** Distance between consecutive tile starts. */
   readonly stride: number;
   /** Row starts. */
   readonly ys: readonly number[];

@@ -8,6 +8,7 @@ import type { TypedArray } from './types';
 
 /** A decoded chunk, or `null` data for a chunk that is absent from storage (all fill value). */
 export interface CachedChunk {
+  /** The decoded voxels (C order, the array's dtype), or null for an absent chunk. */
   data: TypedArray | null;
 }
 
@@ -31,6 +32,7 @@ export interface ChunkCacheStats {
   evictions: number;
 }
 
+/** Options of {@link ChunkCache}. */
 export interface ChunkCacheOptions {
   /** Upper bound on the decoded bytes held (default 256 MiB). */
   maxBytes?: number;
@@ -41,7 +43,9 @@ const ABSENT_BYTES = 64;
 
 /** An LRU of decoded chunks bounded in bytes; see the module comment. */
 export class ChunkCache {
+  /** Upper bound on the decoded bytes held. */
   readonly maxBytes: number;
+  /** Counters since creation (or the last reset): fetched bytes, decodes, hits, misses, evictions. */
   readonly stats: ChunkCacheStats = { bytesFetched: 0, chunksDecoded: 0, hits: 0, misses: 0, evictions: 0 };
   #entries = new Map<string, CachedChunk>();
   #inFlight = new Map<string, Promise<CachedChunk>>();

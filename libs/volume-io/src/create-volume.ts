@@ -26,6 +26,7 @@ export async function createVolume(url: string, options: CreateVolumeOptions): P
 
 /** Options of {@link createOmeZarr}. */
 export interface CreateOmeZarrAtOptions extends CreateOmeZarrOptions {
+  /** Reuse an opened store whose root is `url`. */
   store?: Store;
 }
 

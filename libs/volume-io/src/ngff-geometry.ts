@@ -35,7 +35,15 @@ function vectors(list: readonly CoordinateTransformation[] | undefined, rank: nu
  * Scale and translation per axis of dataset `level`, with the multiscale-level transformations
  * applied after the dataset's own (missing transformations count as identity).
  */
-export function ngffLevelTransform(multiscale: Multiscale, level: number): { scale: number[]; translation: number[] } {
+export function ngffLevelTransform(
+  multiscale: Multiscale,
+  level: number,
+): {
+  /** Scale per axis, in axis order. */
+  scale: number[];
+  /** Translation per axis, in axis order. */
+  translation: number[];
+} {
   const rank = multiscale.axes.length;
   const d = vectors(multiscale.datasets[level]?.coordinateTransformations, rank);
   const m = vectors(multiscale.coordinateTransformations, rank);
@@ -59,7 +67,15 @@ export function geometryFromNgff(multiscale: Multiscale, level: number): Geometr
  * NGFF scale and translation vectors (in the order of `axes`) for voxels of `geometry`; channel,
  * time and custom axes get scale 1 and translation 0.
  */
-export function ngffTransformFromGeometry(geometry: Geometry, axes: readonly Axis[]): { scale: number[]; translation: number[] } {
+export function ngffTransformFromGeometry(
+  geometry: Geometry,
+  axes: readonly Axis[],
+): {
+  /** Scale per axis, in the order of `axes`. */
+  scale: number[];
+  /** Translation per axis, in the order of `axes`. */
+  translation: number[];
+} {
   const scale = axes.map(() => 1);
   const translation = axes.map(() => 0);
   spatialAxisIndices(axes).forEach((i, k) => {

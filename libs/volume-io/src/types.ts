@@ -11,21 +11,33 @@ export type DType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' |
  * (Node 20 has no Float16Array); convert with `float16ToFloat32` / `float32ToFloat16`.
  */
 export interface DTypeArrayMap {
+  /** 8-bit unsigned. */
   uint8: Uint8Array;
+  /** 8-bit signed. */
   int8: Int8Array;
+  /** 16-bit unsigned. */
   uint16: Uint16Array;
+  /** 16-bit signed. */
   int16: Int16Array;
+  /** 32-bit unsigned. */
   uint32: Uint32Array;
+  /** 32-bit signed. */
   int32: Int32Array;
+  /** IEEE half precision, as raw bits. */
   float16: Uint16Array;
+  /** IEEE single precision. */
   float32: Float32Array;
+  /** IEEE double precision. */
   float64: Float64Array;
 }
+/** Any typed array that holds voxels of some {@link DType}. */
 export type TypedArray = DTypeArrayMap[DType];
 
 /** A dense C-contiguous n-d array. */
 export interface NdArray<T extends TypedArray = TypedArray> {
+  /** The values in C order (last axis fastest). */
   data: T;
+  /** Extent per axis; the product is `data.length`. */
   shape: number[];
   /** The dtype of `data` when known; it tells float16 from uint16 (both are Uint16Array). */
   dtype?: DType;
@@ -33,10 +45,13 @@ export interface NdArray<T extends TypedArray = TypedArray> {
 
 /** A half-open box [start, stop) per axis, in voxels, in the volume's axis order. */
 export interface Box {
+  /** First voxel inside the box, per axis. */
   start: number[];
+  /** First voxel past the box, per axis (exclusive). */
   stop: number[];
 }
 
+/** Where the voxels are in physical space (ITK conventions; see the module comment). */
 export interface Geometry {
   /** Voxel size along x, y, z (physical units, usually mm; Å for cryo-ET). */
   spacing: [number, number, number];
@@ -48,6 +63,10 @@ export interface Geometry {
   unit?: string;
 }
 
+/**
+ * The formats `openVolume` reads: Zarr v2/v3 arrays, OME-Zarr multiscales, TIFF stacks (a folder of
+ * one file per slice), multi-page TIFF files, NIfTI, MetaImage (.mha/.mhd), NRRD, and 2.5D layer folders.
+ */
 export type VolumeFormat =
   | 'zarr2'
   | 'zarr3'
@@ -59,20 +78,48 @@ export type VolumeFormat =
   | 'nrrd'
   | 'layers';
 
+/** The compression of a Zarr array VoxelFlow writes (Blosc for v2, zstd/gzip for v3, or none). */
 export type ZarrCodec =
-  | { name: 'none' }
-  | { name: 'blosc'; cname: 'lz4' | 'zstd' | 'zlib' | 'blosclz'; clevel: number; shuffle: 'noshuffle' | 'shuffle' | 'bitshuffle' }
-  | { name: 'zstd'; level: number }
-  | { name: 'gzip'; level: number };
+  | {
+      /** Uncompressed chunks. */
+      name: 'none';
+    }
+  | {
+      /** Blosc (Zarr v2 compressor, or the v3 blosc codec). */
+      name: 'blosc';
+      /** Blosc's inner compressor. */
+      cname: 'lz4' | 'zstd' | 'zlib' | 'blosclz';
+      /** Compression level, 0–9. */
+      clevel: number;
+      /** Byte or bit shuffle before compressing. */
+      shuffle: 'noshuffle' | 'shuffle' | 'bitshuffle';
+    }
+  | {
+      /** Zstandard. */
+      name: 'zstd';
+      /** Compression level. */
+      level: number;
+    }
+  | {
+      /** gzip (deflate). */
+      name: 'gzip';
+      /** Compression level, 1–9. */
+      level: number;
+    };
 
+/** A volume in any format: its shape, dtype, chunking and geometry, and box reads and writes. */
 export interface Volume {
   /** Where it lives (path or URL), for messages. */
   readonly url: string;
+  /** The storage format. */
   readonly format: VolumeFormat;
+  /** Array shape, C order: (Z, Y, X), or (C, Z, Y, X) with channels. */
   readonly shape: readonly number[];
+  /** Element type of the voxels. */
   readonly dtype: DType;
   /** Storage chunk shape (the whole shape for unchunked formats). */
   readonly chunkShape: readonly number[];
+  /** Voxel size, origin, direction and unit (identity geometry when the format has none). */
   readonly geometry: Geometry;
   /** Value of voxels whose chunk is absent. */
   readonly fillValue: number;

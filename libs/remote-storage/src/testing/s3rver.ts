@@ -29,9 +29,26 @@ export interface S3rverHandle {
   /** Where s3rver keeps its files. */
   directory: string;
   /** s3rver's fixed credentials. */
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  credentials: {
+    /** Access key id. */
+    accessKeyId: string;
+    /** Secret access key. */
+    secretAccessKey: string;
+  };
   /** Options for {@link S3Store} / `openStore(..., { s3 })` that point at this server. */
-  storeOptions: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  storeOptions: {
+    /** The server's URL. */
+    endpoint: string;
+    /** Region to sign requests for (s3rver accepts any). */
+    region: string;
+    /** s3rver's fixed credentials. */
+    credentials: {
+      /** Access key id. */
+      accessKeyId: string;
+      /** Secret access key. */
+      secretAccessKey: string;
+    };
+  };
   /** Environment variables that point the standard AWS chain at this server (for child processes). */
   env: Record<string, string>;
   /** Stops the server (and removes its temp directory if it made one). */

@@ -10,6 +10,7 @@ import { readIfFile, sendBytes } from './serve-file';
 
 /** A request the static server saw. */
 export interface RecordedRequest {
+  /** HTTP method, e.g. `GET` or `HEAD`. */
   method: string;
   /** Path and query, as sent. */
   url: string;

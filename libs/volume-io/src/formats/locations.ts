@@ -6,7 +6,14 @@ import { openStore, type Store } from '@voxelflow/remote-storage';
 import { ImageNotFoundError } from './errors';
 
 /** A file: a path/URL, or a store plus the key of the file inside it. */
-export type FileLocation = string | { store: Store; key: string };
+export type FileLocation =
+  | string
+  | {
+      /** The store holding the file. */
+      store: Store;
+      /** The file's key inside the store. */
+      key: string;
+    };
 
 /** A folder: a path/URL, or a store whose root is the folder. */
 export type FolderLocation = string | Store;
@@ -19,7 +26,12 @@ export interface ResolvedFile {
 }
 
 /** Splits a path or URL into its parent folder and its last segment (`s3://b/a/x.nii` → `s3://b/a`, `x.nii`). */
-export function splitFileUrl(url: string): { parent: string; name: string } {
+export function splitFileUrl(url: string): {
+  /** The folder's path or URL. */
+  parent: string;
+  /** The last segment (the file name). */
+  name: string;
+} {
   const trimmed = url.replace(/\/+$/, '');
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]+:\/\/[^/]*/.exec(trimmed);
   const minCut = scheme ? scheme[0].length : 0;

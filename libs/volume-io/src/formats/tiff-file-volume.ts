@@ -14,6 +14,7 @@ import { identityGeometry, WholeFileVolume } from './whole-file-volume';
 export interface CreateTiffFileOptions {
   /** (Z, Y, X): Z pages of Y×X. */
   shape: [number, number, number];
+  /** Element type of every page. */
   dtype: DType;
   /** Default `'deflate'`. */
   compression?: TiffCompression;

@@ -33,6 +33,7 @@ export interface OpenTiffStackOptions {
 export interface CreateTiffStackOptions {
   /** (Z, Y, X): Z files of Y×X. */
   shape: [number, number, number];
+  /** Element type of every slice. */
   dtype: DType;
   /** Default `'deflate'`. */
   compression?: TiffCompression;

@@ -26,7 +26,7 @@ export function checkWriteDType(part: NdArray, dtype: DType, url: string): void 
   }
 }
 
-/** Base class of the whole-file volumes; subclasses implement {@link WholeFileVolume.encode}. */
+/** Base class of the whole-file volumes; subclasses implement `encodeAndStore`. */
 export abstract class WholeFileVolume implements Volume {
   readonly url: string;
   readonly chunkShape: readonly number[];

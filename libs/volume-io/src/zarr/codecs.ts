@@ -93,7 +93,15 @@ export function v2Compressor(codec: ZarrCodec): Record<string, unknown> | null {
 }
 
 /** The v3 `codecs` list of `zarr.json` for `codec` (bytes, then the compressor). */
-export function v3Codecs(codec: ZarrCodec, dtype: DType): { name: string; configuration: Record<string, unknown> }[] {
+export function v3Codecs(
+  codec: ZarrCodec,
+  dtype: DType,
+): {
+  /** Codec name, e.g. `bytes`, `blosc`, `zstd`. */
+  name: string;
+  /** Its configuration object. */
+  configuration: Record<string, unknown>;
+}[] {
   const bytes = { name: 'bytes', configuration: { endian: 'little' } };
   switch (codec.name) {
     case 'none':

@@ -42,11 +42,13 @@ export interface CreateOmeZarrOptions {
   shapes?: number[][];
   /** Downsampling factor between levels on space axes (default 2). */
   factor?: number;
+  /** Element type of every level. */
   dtype: DType;
   /** Level-0 chunk shape; lower levels use it clipped to their shape. */
   chunkShape: number[];
   /** Default Blosc-zstd level 3 with shuffle. */
   codec?: ZarrCodec;
+  /** Value of absent chunks (default 0). */
   fillValue?: number;
   /** Level-0 voxel size per axis (default 1). */
   scale?: number[];
@@ -66,8 +68,11 @@ export interface CreateOmeZarrOptions {
   attributes?: Record<string, unknown>;
   /** Makes the group a label image. */
   imageLabel?: ImageLabel;
+  /** Replace whatever is stored there (default false: levels of the same shape, dtype and chunks are reused; anything else is refused). */
   overwrite?: boolean;
+  /** Decoded-chunk cache for reads of the levels (default: the process-wide one). */
   cache?: ChunkCache;
+  /** Store chunks that are entirely fill value instead of skipping them (default false). */
   writeEmptyChunks?: boolean;
   /** Chunk key separator (default '/' for both versions, as ome-zarr writers do). */
   dimensionSeparator?: '.' | '/';
@@ -75,11 +80,15 @@ export interface CreateOmeZarrOptions {
 
 /** An OME-Zarr group opened or created by volume-io. */
 export interface OmeZarr {
+  /** Where the group lives (path or URL). */
   url: string;
+  /** The store the group is read and written through. */
   store: Store;
   /** Group path below the store root. */
   path: string;
+  /** NGFF version of the group. */
   version: NgffVersion;
+  /** The group's (first) multiscale entry: axes, datasets and their transformations. */
   multiscale: Multiscale;
   /** One volume per level, highest resolution first. */
   levels: ZarrVolume[];

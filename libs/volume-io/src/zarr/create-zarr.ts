@@ -16,14 +16,19 @@ import { ZarrVolume, runPool } from './zarr-volume';
 
 /** Options of `createVolume` for Zarr arrays. */
 export interface CreateZarrOptions {
+  /** Zarr v2 (`.zarray`) or v3 (`zarr.json`). */
   format: 'zarr2' | 'zarr3';
+  /** Array shape, C order. */
   shape: number[];
+  /** Element type. */
   dtype: DType;
+  /** Chunk shape, one entry per axis of `shape`. */
   chunkShape: number[];
   /** Default: Blosc-zstd level 3 with byte shuffle. */
   codec?: ZarrCodec;
   /** Value of absent chunks (default 0). */
   fillValue?: number;
+  /** Attributes to store with the array (`.zattrs` / `zarr.json` attributes). */
   attributes?: Record<string, unknown>;
   /** Chunk key separator: v2 default '.', v3 default '/'. */
   dimensionSeparator?: '.' | '/';
@@ -31,8 +36,11 @@ export interface CreateZarrOptions {
   dimensionNames?: string[];
   /** Replace whatever is stored there (default false). */
   overwrite?: boolean;
+  /** Decoded-chunk cache for reads of the new volume (default: the process-wide one). */
   cache?: ChunkCache;
+  /** Store chunks that are entirely fill value instead of skipping them (default false). */
   writeEmptyChunks?: boolean;
+  /** Geometry the returned volume reports (default: unit spacing, zero origin). */
   geometry?: Geometry;
 }
 

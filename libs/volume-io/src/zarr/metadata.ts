@@ -10,26 +10,43 @@ import { fromFloat16Bits } from '../float16';
 import type { DType, ZarrCodec } from '../types';
 import { isSupportedCodec, supportedCodecs, v2Compressor, v3Codecs } from './codecs';
 
-/** A codec entry in zarrita's (v3-style) form. */
+/**
+ * A codec entry in zarrita's (v3-style) form.
+ * @inline
+ */
 export interface CodecMetadata {
+  /** Codec name, e.g. `bytes`, `blosc`, `numcodecs.zlib`. */
   name: string;
+  /** Its configuration object. */
   configuration: Record<string, unknown>;
 }
 
 /** Array metadata of either Zarr version, normalized. */
 export interface ZarrArrayMeta {
+  /** 2 (`.zarray`) or 3 (`zarr.json`). */
   zarrFormat: 2 | 3;
+  /** Array shape, C order. */
   shape: number[];
   /** Shape of one decodable chunk (the inner chunk of a sharded array). */
   chunkShape: number[];
+  /** Element type. */
   dtype: DType;
   /** Numeric fill value (for float16 the value, not its bits). */
   fillValue: number;
   /** The codec pipeline in zarrita's form (v2 compressors and filters named `numcodecs.<id>`). */
   codecs: CodecMetadata[];
-  chunkKeyEncoding: { name: 'v2' | 'default'; separator: '.' | '/' };
+  /** How chunk indices become keys. */
+  chunkKeyEncoding: {
+    /** 'v2' (`z.y.x`) or 'default' (v3: `c/z/y/x`). */
+    name: 'v2' | 'default';
+    /** Separator between the indices. */
+    separator: '.' | '/';
+  };
+  /** True for a v3 array with the sharding codec (chunkShape is then the inner chunk). */
   sharded: boolean;
+  /** The array's attributes. */
   attributes: Record<string, unknown>;
+  /** Axis names (v3 `dimension_names`, v2 `_ARRAY_DIMENSIONS`), when stored. */
   dimensionNames?: string[];
   /** The metadata document as stored (`.zarray` or `zarr.json`). */
   document: Record<string, unknown>;

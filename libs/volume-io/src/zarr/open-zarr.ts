@@ -35,7 +35,9 @@ export interface OpenZarrOptions {
   format?: 'zarr2' | 'zarr3' | 'ome-zarr';
   /** OME-Zarr level: an index (0 = highest resolution, the default) or a dataset path. */
   level?: number | string;
+  /** Decoded-chunk cache reads go through (default: the process-wide one). */
   cache?: ChunkCache;
+  /** Store chunks that are entirely fill value instead of skipping them when writing (default false). */
   writeEmptyChunks?: boolean;
   /** Geometry of a plain array (default: unit spacing, zero origin). */
   geometry?: Geometry;

@@ -19,6 +19,7 @@ import { chunkKeyOf, joinPath, writeArrayAttributes, type ZarrArrayMeta } from '
 
 /** Where a volume's free-form attributes live when they are not the array's own (OME-Zarr groups). */
 export interface AttributeTarget {
+  /** Stores the volume's complete attribute object. */
   write(attributes: Record<string, unknown>): Promise<void>;
 }
 
@@ -50,13 +51,17 @@ export class ZarrVolume implements Volume {
   readonly geometry: Geometry;
   readonly fillValue: number;
   attributes: Record<string, unknown>;
+  /** The store the array is read and written through. */
   readonly store: Store;
   /** Array path below the store root. */
   readonly path: string;
+  /** The array's metadata, normalized across Zarr v2 and v3. */
   readonly meta: ZarrArrayMeta;
+  /** The decoded-chunk cache reads go through. */
   readonly cache: ChunkCache;
   /** Whether all-fill chunks are written (true) or skipped/deleted (false, the default). */
   writeEmptyChunks: boolean;
+  /** Chunks fetched or encoded at once. */
   readonly concurrency: number;
 
   readonly #array: zarr.Array<zarr.DataType, zarr.Readable>;
@@ -69,6 +74,10 @@ export class ZarrVolume implements Volume {
   readonly #headCache = new Map<string, boolean>();
   readonly #locks = new Map<string, Promise<void>>();
 
+  /**
+   * Wraps already-read metadata; open or create arrays with `openVolume`, `openZarr` or `createVolume`.
+   * @internal
+   */
   constructor(init: ZarrVolumeInit) {
     installZarrCodecs();
     const { meta } = init;
