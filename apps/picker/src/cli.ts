@@ -1,1 +1,4 @@
-console.log('voxelflow-pick: not implemented yet');
+import { hideBin } from 'yargs/helpers';
+import { main } from './main';
+
+process.exitCode = await main(hideBin(process.argv));

@@ -145,6 +145,8 @@ export async function blend(options: BlendOptions): Promise<BlendResult> {
 
   const outAttrs = {
     ...attrs,
+    // finalize reads `voxelflow.geometry` for the output's NGFF scale, translation and unit.
+    voxelflow: { ...attrs.voxelflow, geometry: attrs.voxelflow.config['input_geometry'] },
     patch_size: patchSize,
     original_volume_shape: shape,
     sigma_scale: sigmaScale,

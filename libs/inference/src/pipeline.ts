@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { finalize, type FinalizeResult } from '@voxelflow/finalize';
+import { finalize, readOutputState, resolveThreshold, settingsDifferences, type FinalizeResult } from '@voxelflow/finalize';
 import { openStore } from '@voxelflow/remote-storage';
 import { openVolume } from '@voxelflow/volume-io';
 import { blend, type BlendResult } from './blend-parts';
@@ -53,7 +53,7 @@ export interface PipelineOptions extends Omit<FusedPartOptions, 'partId' | 'numP
   gpus?: number[];
   /** Parts per GPU (default 1). */
   partsPerGpu?: number;
-  /** CPU part processes (default: the cores; 1 runs in this process). */
+  /** CPU part processes (default: the cores when `backendModule` is given, else 1, in this process). */
   workers?: number;
   /** Logits compression of the staged route. */
   compressor?: LogitsCompressor;
@@ -94,6 +94,8 @@ export interface PipelineResult {
   finalize?: FinalizeResult;
   /** Wall time of the call. */
   seconds: number;
+  /** True when the output was already complete with these settings and nothing ran. */
+  alreadyComplete?: boolean;
 }
 
 /** Where the part-process entry is, and how Node must start to load it. */
@@ -130,7 +132,8 @@ function planParts(o: PipelineOptions): { numParts: number; plans: PartPlan[] } 
       })),
     };
   }
-  const workers = o.workers ?? availableParallelism();
+  // Part processes need the backend's module; a library caller who gave only a factory runs in-process.
+  const workers = o.workers ?? (o.backendModule ? availableParallelism() : 1);
   if (!Number.isInteger(workers) || workers < 1) throw new InvalidOptionError(`--workers ${workers} must be a positive integer`);
   return {
     numParts: workers,
@@ -239,6 +242,25 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   };
 
   if (!o.staged) {
+    // A rerun on a finished output with the same settings is a no-op (other settings: the finalize
+    // writer refuses them below, unless overwrite).
+    if (!o.overwrite) {
+      const state = await readOutputState(await openStore(o.output));
+      if (state.kind === 'complete') {
+        const diff = settingsDifferences(state.marker.settings, {
+          mode: o.mode ?? 'binary',
+          threshold: resolveThreshold(o.threshold),
+          dtype: o.dtype ?? 'uint8',
+          ngff: o.ngff ?? '0.4',
+          shape: spatialShape,
+          ...(o.chunkSize ? { chunkShape: o.chunkSize } : {}),
+        });
+        if (diff.length === 0) {
+          log(`${o.output} is already complete with these settings; nothing to do (pass --overwrite to redo it)`);
+          return { output: o.output, route: 'fused', numParts, parts: [], seconds: (performance.now() - t0) / 1000, alreadyComplete: true };
+        }
+      }
+    }
     const collector = new ChunkCollector({
       output: o.output,
       shape: spatialShape,

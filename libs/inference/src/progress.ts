@@ -25,6 +25,8 @@ export type ProgressCallback = (event: ProgressEvent) => void;
 export class ProgressTracker {
   private readonly t0 = performance.now();
   private lastEmit = -Infinity;
+  /** `done` at the last event, so the final state is not reported twice. */
+  private lastDone = -1;
   /** Units done so far, including skipped ones. */
   done = 0;
   /** Units skipped so far. */
@@ -56,7 +58,9 @@ export class ProgressTracker {
     if (!this.callback) return;
     const now = performance.now();
     if (!force && now - this.lastEmit < this.intervalMs && this.done < this.total) return;
+    if (this.done === this.lastDone && this.done >= this.total) return;
     this.lastEmit = now;
+    this.lastDone = this.done;
     const elapsedSeconds = (now - this.t0) / 1000;
     const worked = this.done - this.free;
     const rate = elapsedSeconds > 0 ? worked / elapsedSeconds : 0;

@@ -22,8 +22,8 @@ export interface RunOptions {
   inputFormat?: VolumeFormat;
   /** OME-Zarr level (index or dataset path); default 0. */
   inputLevel?: number | string;
-  /** Model paths or URLs; several form an ensemble averaged as logits. */
-  model: string | string[];
+  /** Model paths or URLs; several form an ensemble averaged as logits. Not needed with `backends`. */
+  model?: string | string[];
   /** Turns a resolved model into a backend (e.g. runtime-onnx's `createOnnxBackend`). */
   backendFactory?: BackendFactory;
   /** Ready backends instead of `model` + `backendFactory` (library use, tests). */
@@ -55,10 +55,15 @@ export interface RunOptions {
   clipValue?: number;
   /** Patches per model call; default 1. */
   batchSize?: number;
-  /** This process's part; default from flags or the scheduler's environment. */
+  /** This process's part (default: from `partEnvironment`, else 0). */
   partId?: number;
-  /** Number of parts; default from flags or the scheduler's environment, else 1. */
+  /** Number of parts (default: from `partEnvironment`, else 1). */
   numParts?: number;
+  /**
+   * Where absent part ids are looked up (Kubernetes, Slurm, AWS Batch array variables): the CLIs pass
+   * `process.env`; library calls default to none, so a scheduler's variables never split a run silently.
+   */
+  partEnvironment?: Readonly<Record<string, string | undefined>>;
   /** Only the patches of the global grid that intersect this box (Z, Y, X voxels). */
   bbox?: Box;
   /** Skip homogeneous patches and patches whose input chunks are absent; default true. */
@@ -142,7 +147,7 @@ export async function setupRun(o: RunOptions, outputForCache?: string, { compute
   const created: ModelBackend[] = [];
   if (!backends) {
     if (!o.backendFactory) throw new InvalidOptionError('no model backend: pass backendFactory (e.g. createOnnxBackend) or backends');
-    const paths = Array.isArray(o.model) ? o.model : [o.model];
+    const paths = o.model === undefined ? [] : Array.isArray(o.model) ? o.model : [o.model];
     if (paths.length === 0) throw new InvalidOptionError('no model given: pass --model-path');
     backends = [];
     try {
@@ -210,7 +215,7 @@ export async function setupRun(o: RunOptions, outputForCache?: string, { compute
 
     const grid = new PatchGrid({ shape: spatialShape, patchSize, overlap });
     let selection = o.bbox ? grid.restrictTo(o.bbox) : grid.all();
-    const part = resolvePart({ partId: o.partId, numParts: o.numParts });
+    const part = resolvePart({ partId: o.partId, numParts: o.numParts }, o.partEnvironment ?? {});
     selection = selection.part(part.numParts, part.partId);
     const partPatches = selection.ordered('zyx');
     const visitOrder = selection.ordered('morton', volume.chunkShape.slice(-3));
@@ -220,6 +225,8 @@ export async function setupRun(o: RunOptions, outputForCache?: string, { compute
       input_level: o.inputLevel ?? 0,
       input_shape: [...volume.shape],
       input_dtype: volume.dtype,
+      // Blend copies it onto the blended logits so a staged finalize writes the input's units and scale.
+      input_geometry: volume.geometry,
       models: backends.map((b, i) => ({ source: models[i]?.source ?? null, name: models[i]?.name ?? b.card.name ?? null, sha256: models[i]?.sha256 ?? null })),
       patch_size: patchSize,
       overlap,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { RunningStats } from '@voxelflow/normalization';
 import { openStore } from '@voxelflow/remote-storage';
 import { float16ToFloat32, type Volume } from '@voxelflow/volume-io';
+import { AbortedError } from './errors';
 
 /** Intensity statistics over every voxel of a volume. */
 export interface VolumeStatistics {
@@ -32,7 +33,7 @@ export async function computeVolumeStatistics(volume: Volume, signal?: AbortSign
   const depth = volume.shape[spatialAxis]!;
   let f32: Float32Array | undefined;
   for (let z = 0; z < depth; z += slab) {
-    if (signal?.aborted) throw new Error('cancelled');
+    if (signal?.aborted) throw new AbortedError('cancelled while computing the volume statistics; rerun to resume');
     const start = volume.shape.map(() => 0);
     const stop = [...volume.shape];
     start[spatialAxis] = z;

@@ -150,6 +150,8 @@ export const predictCommand = {
       model: a['model-path'] as string[],
       numParts: a['num-parts'] as number | undefined,
       partId: a['part-id'] as number | undefined,
+      // Absent ids come from the scheduler: JOB_COMPLETION_INDEX, SLURM_ARRAY_*, AWS_BATCH_JOB_ARRAY_*.
+      partEnvironment: process.env,
       compressor: a['zarr-compressor'] as PredictOptions['compressor'],
       compressionLevel: a['zarr-compression-level'] as number,
       overwrite: a['overwrite'] as boolean,
