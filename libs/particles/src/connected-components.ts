@@ -13,6 +13,7 @@ export type Connectivity = 6 | 18 | 26;
 export interface ComponentLabels {
   /** 0 for background, 1..count per component. */
   labels: Int32Array;
+  /** Number of components (the largest label). */
   count: number;
 }
 

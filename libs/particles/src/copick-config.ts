@@ -8,6 +8,7 @@ import { CopickConfigError } from './errors';
 
 /** One entry of `pickable_objects`. Field names are copick's. */
 export interface PickableObject {
+  /** The object's name, as it appears in picks and segmentation file names (so no '_' and nothing path-unsafe). */
   name: string;
   /** True when the object is a particle (shown as points); only these are localized and evaluated. */
   is_particle: boolean;
@@ -17,9 +18,13 @@ export interface PickableObject {
   color: [number, number, number, number];
   /** Particle radius in Å, or null when the config gives none. */
   radius: number | null;
+  /** EMDB (Electron Microscopy Data Bank) id of a reference map, or null. Kept for round trips; not used here. */
   emdb_id?: string | null;
+  /** PDB (Protein Data Bank) id of a reference structure, or null. Kept for round trips; not used here. */
   pdb_id?: string | null;
+  /** GO / UniProtKB / PDB identifier, or null; copick's older key `go_id` is read into it. */
   identifier?: string | null;
+  /** Isosurface level of the object's density map (`Objects/<name>.zarr`), or null. Not used here. */
   map_threshold?: number | null;
   /** Free-form; octopi reads `metadata.weight` as the evaluation class weight. */
   metadata: Record<string, unknown>;
@@ -27,18 +32,30 @@ export interface PickableObject {
 
 /** A filesystem copick config. Unknown keys are kept in `extra`. */
 export interface CopickConfig {
+  /** Always 'filesystem': the only copick backend this package opens (not cryoet_data_portal). A config without the key is one. */
   config_type: 'filesystem';
+  /** Project name (copick's default "CoPick"). */
   name: string;
+  /** Free-text description (copick's default "Let's CoPick!"). */
   description: string;
+  /** Config version string (copick's default "0.2.0"); nothing checks it. */
   version: string;
+  /** The objects that can be picked or segmented, in config order; names are unique. */
   pickable_objects: PickableObject[];
+  /** Default user id for new picks and segmentations, or null; held to copick's naming rules (no '_'). */
   user_id: string | null;
+  /** Default session id, or null; held to copick's naming rules (no '_'). */
   session_id: string | null;
   /** Where new picks, segmentations and logs go (a copick root URL: local://, file://, s3://, or a path). */
   overlay_root: string;
   /** Read-only root (tomograms); null means the overlay root. */
   static_root: string | null;
+  /**
+   * fsspec keyword arguments copick passes when opening the overlay root (e.g. `{"auto_mkdir": true}`).
+   * Kept and written back; this package opens roots through its own stores and does not read them.
+   */
   overlay_fs_args?: Record<string, unknown>;
+  /** fsspec keyword arguments for the static root; kept and written back, not read here. */
   static_fs_args?: Record<string, unknown>;
   /** Keys this package does not interpret, kept for round trips. */
   extra: Record<string, unknown>;

@@ -67,7 +67,14 @@ export function picksFileName(objectName: string, userId: string, sessionId: str
 }
 
 /** User, session and object of a picks file name, or `undefined` when it is not one. */
-export function parsePicksFileName(fileName: string): { userId: string; sessionId: string; objectName: string } | undefined {
+export function parsePicksFileName(fileName: string): {
+  /** The first part: the user id. */
+  userId: string;
+  /** The second part: the session id. */
+  sessionId: string;
+  /** The third part: the pickable object's name. */
+  objectName: string
+} | undefined {
   if (!fileName.endsWith('.json')) return undefined;
   const parts = fileName.slice(0, -'.json'.length).split('_');
   if (parts.length !== 3 || parts.some((p) => p.length === 0)) return undefined;
@@ -82,7 +89,18 @@ export function segmentationFileName(voxelSize: number, name: string, userId: st
 /** The parts of a segmentation folder name, or `undefined` when it is not one. */
 export function parseSegmentationFileName(
   fileName: string,
-): { voxelSize: number; userId: string; sessionId: string; name: string; multilabel: boolean } | undefined {
+): {
+  /** Voxel size in Å, from the `<vs:.3f>` prefix. */
+  voxelSize: number;
+  /** The user id. */
+  userId: string;
+  /** The session id. */
+  sessionId: string;
+  /** The segmentation name, without `-multilabel`. */
+  name: string;
+  /** Whether the name ended in `-multilabel` (one uint8 volume holding every object's label). */
+  multilabel: boolean
+} | undefined {
   if (!fileName.endsWith('.zarr')) return undefined;
   const parts = fileName.slice(0, -'.zarr'.length).split('_');
   if (parts.length !== 4 || parts.some((p) => p.length === 0)) return undefined;

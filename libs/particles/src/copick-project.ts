@@ -27,36 +27,56 @@ export type CopickRootKind = 'overlay' | 'static';
 
 /** An opened root. */
 export interface CopickRoot {
+  /** Whether this is the overlay (writes go here) or the static (read-only) root. */
   kind: CopickRootKind;
   /** Store URL (absolute path for local roots). */
   url: string;
+  /** The opened store every read and write of this root goes through (local or s3://). */
   store: Store;
 }
 
 /** A picks file found in a run. */
 export interface PicksRef {
+  /** The pickable object (third part of `<user>_<session>_<object>.json`). */
   objectName: string;
+  /** The user id (first part of the file name). */
   userId: string;
+  /** The session id (second part of the file name). */
   sessionId: string;
+  /** The root the file is in; a file present in both roots is listed once per root. */
   root: CopickRootKind;
 }
 
 /** A segmentation found in a run. */
 export interface SegmentationRef {
+  /** Voxel size in Å, from the `<vs:.3f>` prefix of the folder name. */
   voxelSize: number;
+  /** The segmentation name, without the `-multilabel` suffix. */
   name: string;
+  /** The user id that wrote it. */
   userId: string;
+  /** The session id it was written in. */
   sessionId: string;
+  /**
+   * True for a `-multilabel` folder (one uint8 volume, one value per object); false for a
+   * binary segmentation of the single object called `name`.
+   */
   multilabel: boolean;
+  /** The root it is in. */
   root: CopickRootKind;
+  /** Store URL of the `.zarr` folder. */
   url: string;
 }
 
 /** Identifies one segmentation. */
 export interface SegmentationId {
+  /** Voxel size in Å (written as `<vs:.3f>`, e.g. `10.000`, in the folder name). */
   voxelSize: number;
+  /** Segmentation name (no '_'); for a binary segmentation, the name of its pickable object. */
   name: string;
+  /** User id (no '_'). */
   userId: string;
+  /** Session id (no '_'). */
   sessionId: string;
   /** `-multilabel` suffix (default true). */
   multilabel?: boolean;
@@ -69,6 +89,7 @@ export interface WriteSegmentationOptions extends SegmentationId, Omit<WriteLabe
 export interface OpenTomogramOptions {
   /** Pyramid level: an index into the NGFF datasets (0 = full resolution, default) or a dataset path. */
   level?: number | string;
+  /** Decoded-chunk cache to use (default: volume-io's shared default cache). */
   cache?: ChunkCache;
 }
 
@@ -110,6 +131,7 @@ export class CopickProject {
   constructor(
     /** The config file this project was opened from. */
     readonly configPath: string,
+    /** The parsed, validated config (roots as written; see `overlay` and `staticRoot` for the resolved ones). */
     readonly config: CopickConfig,
     /** Where writes go. */
     readonly overlay: CopickRoot,
@@ -177,7 +199,9 @@ export class CopickProject {
 /** One run of a {@link CopickProject}. */
 export class CopickRun {
   constructor(
+    /** The project the run belongs to. */
     readonly project: CopickProject,
+    /** The run's folder name under `ExperimentRuns/` (run names may contain '_', e.g. TS_5_4). */
     readonly name: string,
   ) {}
 

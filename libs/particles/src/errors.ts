@@ -38,7 +38,9 @@ export class InvalidCopickNameError extends ParticlesError {
 /** An object name that the project's config does not list as a pickable object. */
 export class UnknownObjectError extends ParticlesError {
   constructor(
+    /** The config file that lacks the object. */
     readonly configPath: string,
+    /** The object name asked for. */
     readonly objectName: string,
     /** The names the config does list. */
     readonly available: readonly string[],
@@ -50,8 +52,11 @@ export class UnknownObjectError extends ParticlesError {
 /** A run name that is in neither the overlay nor the static root. */
 export class RunNotFoundError extends ParticlesError {
   constructor(
+    /** The project's config file. */
     readonly configPath: string,
+    /** The run name asked for. */
     readonly runName: string,
+    /** The runs the project has, in either root. */
     readonly available: readonly string[],
   ) {
     super(`copick project ${configPath} has no run '${runName}'; runs: ${available.length > 0 ? available.join(', ') : '(none)'}`);
@@ -62,8 +67,11 @@ export class RunNotFoundError extends ParticlesError {
 export class TomogramNotFoundError extends ParticlesError {
   constructor(
     message: string,
+    /** The run searched. */
     readonly runName: string,
+    /** The voxel spacing asked for, in Å. */
     readonly voxelSize: number,
+    /** The tomogram type asked for (`wbp`, `denoised`…). */
     readonly tomoType: string,
   ) {
     super(message);
@@ -97,6 +105,7 @@ export class SegmentationError extends ParticlesError {
 export class SegmentationLogError extends ParticlesError {
   constructor(
     message: string,
+    /** The log file (URL or path). */
     readonly file: string,
   ) {
     super(message);
@@ -107,6 +116,7 @@ export class SegmentationLogError extends ParticlesError {
 export class ModelConfigError extends ParticlesError {
   constructor(
     message: string,
+    /** The config's path or URL, or 'model config' when the caller gave none. */
     readonly source: string,
   ) {
     super(message);
@@ -119,7 +129,9 @@ export class ParticlesArgumentError extends ParticlesError {}
 /** Localizing one run failed (in a worker thread or inline); names the run and the cause. */
 export class LocalizeRunError extends ParticlesError {
   constructor(
+    /** The run that failed, or '(worker start)' when a worker died before taking a run. */
     readonly runName: string,
+    /** The message of the underlying error. */
     readonly causeMessage: string,
   ) {
     super(`localizing run '${runName}' failed: ${causeMessage}`);

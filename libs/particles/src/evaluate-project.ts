@@ -11,13 +11,17 @@ import type { PointXYZ } from './picks-file';
 
 /** A picks set: user and session. */
 export interface PicksSource {
+  /** copick user id (the `<user>` of `<user>_<session>_<object>.json`). */
   userId: string;
+  /** copick session id (the `<session>` of the file name). */
   sessionId: string;
 }
 
 /** Options of {@link evaluateProject} and {@link evaluateRun}. */
 export interface EvaluateProjectOptions extends EvaluateOptions {
+  /** The reference picks (Kaggle's curated picks are user 'curation', session '0'). */
   groundTruth: PicksSource;
+  /** The picks to score (octopi's localize writes user 'octopi', session '1' by default). */
   predicted: PicksSource;
   /** Object names (default: every `is_particle` object of the config). */
   objects?: readonly string[];

@@ -23,16 +23,26 @@ export type MetricVariant = 'kaggle' | 'octopi';
 
 /** True positives, false positives, false negatives. */
 export interface MatchCounts {
+  /**
+   * True positives. kaggle: ground-truth particles with a prediction within the threshold (each counted
+   * once); octopi: predictions with a particle within the threshold.
+   */
   tp: number;
+  /** False positives: predictions − TP (under kaggle it can be negative; see the module comment). */
   fp: number;
+  /** False negatives: ground-truth particles with no prediction within the threshold. */
   fn: number;
 }
 
 /** Scores derived from counts (0 wherever a denominator is 0). */
 export interface Scores {
+  /** TP / (TP + FP). */
   precision: number;
+  /** TP / (TP + FN). */
   recall: number;
+  /** Harmonic mean of precision and recall. */
   f1: number;
+  /** (1 + β²)·P·R / (β²·P + R): the competition score, which with β = 4 weighs recall 16× precision. */
   fbeta: number;
   /** TP / (TP + FP + FN). */
   accuracy: number;
@@ -100,7 +110,9 @@ export function scoreCounts(counts: MatchCounts, beta = 4): Scores {
 
 /** An object to evaluate: its radius (same unit as the points) and class weight. */
 export interface EvaluateObjectSpec {
+  /** Object name: the key of its points in {@link EvaluateRunPoints.points}. */
   name: string;
+  /** Particle radius in the points' unit (Å for copick picks); the match threshold is radius · distanceScale. */
   radius: number;
   /** Class weight (default 1; 0 leaves the object out of the weighted score). */
   weight?: number;
@@ -108,8 +120,15 @@ export interface EvaluateObjectSpec {
 
 /** The points of one run, per object name (a missing object means no points on either side). */
 export interface EvaluateRunPoints {
+  /** Run name (reported in the results; not used for matching). */
   run: string;
-  points: Record<string, { predicted: readonly PointXYZ[]; groundTruth: readonly PointXYZ[] }>;
+  /** Both sides' points per object name, in one unit (usually Å). */
+  points: Record<string, {
+    /** The picks being scored. */
+    predicted: readonly PointXYZ[];
+    /** The reference picks. */
+    groundTruth: readonly PointXYZ[]
+  }>;
 }
 
 /** Options shared by every evaluate function. */
@@ -124,31 +143,43 @@ export interface EvaluateOptions {
 
 /** One object in one run. */
 export interface ObjectRunResult extends MatchCounts, Scores {
+  /** Object name. */
   name: string;
+  /** Number of predicted points in this run. */
   nPredicted: number;
+  /** Number of ground-truth points in this run. */
   nGroundTruth: number;
 }
 
 /** All objects of one run. */
 export interface RunEvaluation {
+  /** Run name. */
   run: string;
+  /** One result per evaluated object, in the order the objects were given. */
   objects: ObjectRunResult[];
 }
 
 /** Mean and population standard deviation over runs (NaN when no run qualifies). */
 export interface MeanStd {
+  /** Mean over the qualifying runs. */
   mean: number;
+  /** Population standard deviation (divided by n, numpy's default). */
   std: number;
 }
 
 /** One object over all runs: counts summed over runs, scores from the sums. */
 export interface ObjectSummary extends MatchCounts, Scores {
+  /** Object name. */
   name: string;
+  /** Particle radius (the points' unit, Å for copick picks). */
   radius: number;
+  /** Class weight in the weighted score (copick `metadata.weight`, default 1). */
   weight: number;
   /** The distance threshold used (radius · distanceScale). */
   threshold: number;
+  /** Predicted points, summed over runs. */
   nPredicted: number;
+  /** Ground-truth points, summed over runs. */
   nGroundTruth: number;
   /**
    * octopi's per-run statistics: mean and std of each per-run value over the runs where both sides
@@ -159,17 +190,33 @@ export interface ObjectSummary extends MatchCounts, Scores {
 
 /** The result of an evaluation. */
 export interface Evaluation {
+  /** The metric variant used. */
   metric: MetricVariant;
+  /** F-beta's β used. */
   beta: number;
+  /** The distance scale used (threshold = radius · distanceScale). */
   distanceScale: number;
+  /** Per-run results, in the order the runs were given. */
   runs: RunEvaluation[];
+  /** Per-object results over all runs, in the order the objects were given. */
   objects: ObjectSummary[];
   /** Σ weight · F-beta / Σ weight over the evaluated objects (0 when every weight is 0). */
   score: number;
   /** Who was compared with whom (filled by `evaluateProject`). */
   input?: {
+    /** The project's copick config. */
     configPath?: string;
+    /**
+     * Whose picks were the reference.
+     * @property __type.userId - Ground-truth user id (Kaggle's curated picks: 'curation').
+     * @property __type.sessionId - Ground-truth session id (Kaggle's curated picks: '0').
+     */
     groundTruth?: { userId: string; sessionId: string };
+    /**
+     * Whose picks were scored.
+     * @property __type.userId - Predicted picks' user id.
+     * @property __type.sessionId - Predicted picks' session id.
+     */
     predicted?: { userId: string; sessionId: string };
   };
 }
@@ -181,7 +228,12 @@ function meanStd(values: number[]): MeanStd {
   return { mean, std: Math.sqrt(variance) };
 }
 
-/** Resolves and checks metric, beta and distance scale. */
+/**
+ * Resolves and checks metric, beta and distance scale.
+ * @property __type.metric - The metric (default 'kaggle').
+ * @property __type.beta - F-beta's β (default 4).
+ * @property __type.distanceScale - Threshold scale (default {@link defaultDistanceScale} of the metric).
+ */
 export function resolveEvaluateOptions(options: EvaluateOptions): { metric: MetricVariant; beta: number; distanceScale: number } {
   const metric = options.metric ?? 'kaggle';
   if (metric !== 'kaggle' && metric !== 'octopi') throw new ParticlesArgumentError(`evaluate: metric ${JSON.stringify(metric)} is not 'kaggle' or 'octopi'`);

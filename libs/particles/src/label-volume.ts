@@ -12,7 +12,9 @@ import { SegmentationError } from './errors';
 
 /** A dense (z, y, x) uint8 label volume with its voxel size in Å. */
 export interface LabelVolume {
+  /** One label per voxel in (z, y, x) order, x fastest; 0 is background. */
   data: Uint8Array;
+  /** (z, y, x) in voxels. */
   shape: [number, number, number];
   /** Voxel size in Å (from the NGFF scale of level 0, x axis). */
   voxelSize: number;
@@ -22,7 +24,9 @@ export interface LabelVolume {
 
 /** Options of {@link writeLabelVolume}. */
 export interface WriteLabelVolumeOptions {
+  /** One label per voxel in (z, y, x) order, x fastest; its length must be the product of `shape`. */
   data: Uint8Array;
+  /** (z, y, x) in voxels. */
   shape: readonly [number, number, number];
   /** Voxel size in Å, written as the level-0 scale of every axis. */
   voxelSize: number;

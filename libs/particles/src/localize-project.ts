@@ -20,7 +20,9 @@ export type LabelSource = 'option' | 'segment-log' | 'config';
 
 /** The objects to localize and their segmentation values. */
 export interface LocalizeTargets {
+  /** The objects with their segmentation value and radius (Å), in config order. */
   objects: LocalizeObjectSpec[];
+  /** Where the segmentation values came from. */
   labelSource: LabelSource;
 }
 
@@ -67,30 +69,48 @@ export async function resolveLocalizeTargets(
 
 /** What to do in each run (plain data, so it can be sent to a worker thread). */
 export interface LocalizeJob {
-  segmentation: Required<Omit<SegmentationId, 'multilabel'>> & { multilabel?: boolean };
+  /** The segmentation each run reads (voxel size in Å). */
+  segmentation: Required<Omit<SegmentationId, 'multilabel'>> & {
+    /** `-multilabel` suffix (default true). */
+    multilabel?: boolean
+  };
+  /**
+   * Who the picks are written as.
+   * @property __type.userId - User id of the written picks.
+   * @property __type.sessionId - Session id of the written picks.
+   */
   pick: { userId: string; sessionId: string };
+  /** The objects to localize, with their segmentation values and radii. */
   objects: LocalizeObjectSpec[];
+  /** Localization parameters, defaults already filled in. */
   parameters: LocalizeParameters;
 }
 
 /** What happened to one object in one run. */
 export interface ObjectLocalizeSummary {
+  /** Object name. */
   name: string;
+  /** Its segmentation value. */
   label: number;
+  /** Number of particles found (and written). */
   count: number;
   /** 'written': picks file written; 'deleted-stale': nothing found and an earlier file removed; 'none': nothing found, no file. */
   action: 'written' | 'deleted-stale' | 'none';
   /** The picks file (written or deleted). */
   file?: string;
+  /** What happened to the candidate regions. */
   stats: LocalizeStats;
 }
 
 /** What happened in one run. */
 export interface RunLocalizeSummary {
+  /** Run name. */
   run: string;
   /** 'no-segmentation': the run has no such segmentation and was skipped (as octopi skips it). */
   status: 'done' | 'no-segmentation';
+  /** One entry per localized object (empty when the run was skipped). */
   objects: ObjectLocalizeSummary[];
+  /** Wall time of the run in seconds (0 when skipped). */
   seconds: number;
 }
 
@@ -120,8 +140,17 @@ export async function localizeCopickRun(project: CopickProject, runName: string,
 /** Options of {@link localizeProject}. Defaults are octopi's CLI defaults. */
 export interface LocalizeProjectOptions extends LocalizeParameters {
   /** The segmentation to read (name, user, session) and its voxel size in Å. */
-  segmentation: SegmentationInfo & { voxelSize: number; multilabel?: boolean };
-  /** Who the picks are written as (octopi: user 'octopi', session '1'). */
+  segmentation: SegmentationInfo & {
+    /** Voxel size in Å. */
+    voxelSize: number;
+    /** `-multilabel` suffix (default true). */
+    multilabel?: boolean
+  };
+  /**
+   * Who the picks are written as (octopi: user 'octopi', session '1').
+   * @property __type.userId - User id of the written picks (no '_').
+   * @property __type.sessionId - Session id of the written picks (no '_').
+   */
   pick: { userId: string; sessionId: string };
   /** Object names to localize (default: every particle object the labels cover). */
   objects?: readonly string[];
@@ -139,25 +168,52 @@ export interface LocalizeProjectOptions extends LocalizeParameters {
 
 /** The result of {@link localizeProject}. */
 export interface LocalizeProjectResult {
+  /** One summary per run, in run order (sorted names, or the order of `options.runs`). */
   runs: RunLocalizeSummary[];
+  /** The objects localized, with the segmentation values used. */
   objects: LocalizeObjectSpec[];
+  /** Where those values came from. */
   labelSource: LabelSource;
+  /** Worker threads actually used (at most the number of runs; 1 means inline). */
   nProcs: number;
+  /** Wall time in seconds. */
   seconds: number;
 }
 
 /** Data a localize worker starts with. */
 export interface LocalizeWorkerInit {
+  /** The config the worker opens the project from. */
   configPath: string;
+  /** The overlay root as resolved by the parent, so the worker writes where the parent reads. */
   overlayUrl: string;
+  /** The resolved static root, or null when there is none. */
   staticUrl: string | null;
+  /** What to do in each run. */
   job: LocalizeJob;
 }
 
-/** A request from the pool to a worker: localize run `run`. */
+/**
+ * A request from the pool to a worker: localize run `run`.
+ * @property id - Request number, echoed in the reply (the run's index in the run list).
+ * @property run - Run name.
+ */
 export type LocalizeWorkerRequest = { id: number; run: string };
 /** A worker's answer to request `id`: the run's summary, or the error message. */
-export type LocalizeWorkerReply = { id: number; ok: true; summary: RunLocalizeSummary } | { id: number; ok: false; error: string };
+export type LocalizeWorkerReply = {
+  /** The request answered. */
+  id: number;
+  /** The run was localized. */
+  ok: true;
+  /** What happened in the run. */
+  summary: RunLocalizeSummary
+} | {
+  /** The request answered. */
+  id: number;
+  /** Localizing the run threw. */
+  ok: false;
+  /** The error's message. */
+  error: string
+};
 
 function defaultWorkerUrl(): URL {
   const here = new URL(import.meta.url);

@@ -33,6 +33,7 @@ export type LocalizeMethod = 'watershed' | 'com';
 
 /** An object to localize: its segmentation label and its radius in Å. */
 export interface LocalizeObjectSpec {
+  /** Object name (the pickable object the picks are written for). */
   name: string;
   /** Value of the object's voxels in the segmentation (1–255). */
   label: number;
@@ -58,9 +59,11 @@ export interface LocalizeParameters {
 export interface LocalizeRunOptions extends LocalizeParameters {
   /** Multilabel segmentation (z, y, x), uint8. */
   segmentation: Uint8Array;
+  /** (z, y, x) in voxels; its product must be the segmentation's length. */
   shape: Shape3;
   /** Voxel size in Å. */
   voxelSize: number;
+  /** The objects to localize; one {@link LocalizedObject} per entry, in this order. */
   objects: readonly LocalizeObjectSpec[];
 }
 
@@ -83,7 +86,9 @@ export interface LocalizedParticle {
 export interface LocalizeStats {
   /** Regions found (watershed basins or components). */
   regions: number;
+  /** Regions dropped as smaller than a sphere of radius·radiusMinScale. */
   tooSmall: number;
+  /** Regions dropped as larger than a sphere of radius·radiusMaxScale. */
   tooLarge: number;
   /** Centres removed by merging with a nearby centre. */
   merged: number;
@@ -93,9 +98,13 @@ export interface LocalizeStats {
 
 /** The particles of one object. */
 export interface LocalizedObject {
+  /** Object name, from the {@link LocalizeObjectSpec}. */
   name: string;
+  /** Its segmentation value. */
   label: number;
+  /** The particles found (empty when the label is absent or no region qualifies). */
   particles: LocalizedParticle[];
+  /** What happened to the candidate regions. */
   stats: LocalizeStats;
 }
 

@@ -6,10 +6,15 @@
 
 /** A point with a score, in any one unit; merged groups keep the highest score and add up `voxels`. */
 export interface WeightedPoint {
+  /** z coordinate (slowest axis of the z, y, x arrays). */
   z: number;
+  /** y coordinate. */
   y: number;
+  /** x coordinate (fastest axis). */
   x: number;
+  /** Confidence; a merged point keeps the highest of its group. */
   score: number;
+  /** Size of the region the point stands for, in voxels; a merged point has its group's sum. */
   voxels: number;
 }
 

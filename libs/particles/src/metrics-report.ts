@@ -123,7 +123,12 @@ export function averageMetrics(evaluation: Evaluation): Record<string, unknown> 
  * Writes `metrics.json` and `average_metrics.yaml` into the folder `dirUrl` (a path or URL), each
  * atomically. Returns the two file URLs.
  */
-export async function writeEvaluationReport(dirUrl: string, evaluation: Evaluation): Promise<{ metricsJson: string; averageMetricsYaml: string }> {
+export async function writeEvaluationReport(dirUrl: string, evaluation: Evaluation): Promise<{
+  /** URL of `metrics.json`. */
+  metricsJson: string;
+  /** URL of `average_metrics.yaml`. */
+  averageMetricsYaml: string
+}> {
   const store = await openStore(dirUrl);
   const enc = new TextEncoder();
   // JSON.stringify writes NaN as null, which is also what octopi's readers get from numpy NaN.

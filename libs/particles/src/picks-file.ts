@@ -7,29 +7,43 @@ import { MalformedPicksError } from './errors';
 
 /** A point location in Å, measured from the tomogram origin (voxel index = Å / voxel size). */
 export interface PointXYZ {
+  /** x in Å (the fastest array axis, the last of z, y, x). */
   x: number;
+  /** y in Å. */
   y: number;
+  /** z in Å (the slowest array axis, the first of z, y, x). */
   z: number;
 }
 
 /** One pick. Field names are copick's. */
 export interface CopickPoint {
+  /** Position in Å, x/y/z, from the tomogram origin. */
   location: PointXYZ;
   /** 4×4 object-to-tomogram transform, last row [0, 0, 0, 1]. */
   transformation_: number[][];
+  /** Instance the point belongs to (copick's default 0; octopi always writes 0). */
   instance_id: number;
+  /** Confidence (copick's default 1; octopi writes 1 for every pick, this package the region's size relative to the particle's sphere). */
   score: number;
 }
 
 /** A picks file. Field names and order are copick's. */
 export interface CopickPicks {
+  /** The object picked; one of the config's `pickable_objects`. */
   pickable_object_name: string;
+  /** Who made the picks (the `<user>` of the file name). */
   user_id: string;
+  /** The session (the `<session>` of the file name). */
   session_id: string;
+  /** The run the picks belong to, or null (older files omit it). */
   run_name: string | null;
+  /** Informational voxel spacing in Å, or null (octopi and this package write null); locations are in Å regardless. */
   voxel_spacing: number | null;
+  /** Unit of the locations: "angstrom" (copick's default and only value in practice). */
   unit: string;
+  /** The picks, in file order. */
   points: CopickPoint[];
+  /** Whether the points' `transformation_` orientations can be trusted (copick's default true; octopi and this package write true). */
   trust_orientation: boolean;
 }
 

@@ -13,19 +13,40 @@ import { SegmentationLogError } from './errors';
 
 /** The content of a segment log. Field names are octopi's. */
 export interface SegmentationLog {
+  /**
+   * What was segmented.
+   * @property __type.config - Path of the copick config the segment command read.
+   * @property __type.tomo_alg - Tomogram type segmented (`wbp`, `denoised`…).
+   * @property __type.voxel_size - Voxel size of the tomograms in Å (also the segmentation's).
+   */
   inputs: { config: string; tomo_alg: string; voxel_size: number };
+  /**
+   * The network(s) used.
+   * @property __type.configs - Model config file(s), one per weights file (octopi accepts several, ensembled).
+   * @property __type.weights - Weights file(s), in the same order as `configs`.
+   */
   model: { configs: string[]; weights: string[] };
   /** Segmentation value per object name (the model's class index). */
   labels: Record<string, number>;
   /** Inference parameters (octopi: sw_bs, overlap, ntta); any further keys are kept. */
   parameters?: Record<string, unknown>;
+  /**
+   * The segmentation written: together these name the log file and the
+   * `<vs>_<user>_<session>_<name>-multilabel.zarr` folder.
+   * @property __type.seg_name - Segmentation name.
+   * @property __type.seg_user_id - User id it was written as.
+   * @property __type.seg_session_id - Session id it was written as.
+   */
   outputs: { seg_name: string; seg_user_id: string; seg_session_id: string };
 }
 
 /** Identifies a segmentation by name, user and session. */
 export interface SegmentationInfo {
+  /** Segmentation name (no '_'). */
   name: string;
+  /** User id (no '_'). */
   userId: string;
+  /** Session id (no '_'). */
   sessionId: string;
 }
 
