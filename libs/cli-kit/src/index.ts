@@ -5,3 +5,4 @@
 export { ProgressDisplay, formatProgressLine, formatDuration, type ProgressLike, type ProgressDisplayOptions } from './progress-display';
 export { runCommand, errorLine, EXIT_FAILURE, EXIT_USAGE } from './run-command';
 export { snakeAlias, withSnakeAliases, parseNumberList } from './flag-aliases';
+export { withInterrupt } from './interrupt';

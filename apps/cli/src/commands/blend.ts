@@ -1,5 +1,5 @@
 /** `voxelflow blend PARENT_DIR OUTPUT`: stage 2 with the seed's options; calls `blend`. */
-import { ProgressDisplay, parseNumberList, withSnakeAliases } from '@voxelflow/cli-kit';
+import { ProgressDisplay, parseNumberList, withInterrupt, withSnakeAliases } from '@voxelflow/cli-kit';
 import { blend } from '@voxelflow/inference';
 import type { Argv } from 'yargs';
 
@@ -25,7 +25,8 @@ export const blendCommand = {
   handler: async (a: Record<string, unknown>) => {
     const display = new ProgressDisplay({ quiet: a['quiet'] as boolean });
     try {
-      const r = await blend({
+      const r = await withInterrupt((signal) => blend({
+        signal,
         parentDir: a['parent_dir'] as string,
         output: a['output_path'] as string,
         weightsPath: a['weights-path'] as string | undefined,
@@ -36,7 +37,7 @@ export const blendCommand = {
         keepWeights: a['keep-weights'] as boolean,
         overwrite: a['overwrite'] as boolean,
         onProgress: (e) => display.update(e),
-      });
+      }));
       display.stop();
       display.log(
         r.alreadyComplete

@@ -1,5 +1,5 @@
 /** `voxelflow finalize INPUT OUTPUT`: stage 3; calls `finalize` from @voxelflow/finalize. */
-import { ProgressDisplay, parseNumberList, withSnakeAliases } from '@voxelflow/cli-kit';
+import { ProgressDisplay, parseNumberList, withInterrupt, withSnakeAliases } from '@voxelflow/cli-kit';
 import { finalize } from '@voxelflow/finalize';
 import type { Argv } from 'yargs';
 import { UsageError } from '../usage-error';
@@ -18,7 +18,7 @@ export const finalizeFlags = withSnakeAliases({
   threshold: { type: 'string', describe: 'write masks: binary p > T (default 0.5) as 0/255; multiclass the argmax channel only' },
   dtype: { type: 'string', choices: ['uint8', 'float32'], default: 'uint8', describe: 'uint8 (p·255, one global scale) or float32 probabilities' },
   ngff: { type: 'string', choices: ['0.4', '0.5'], default: '0.4', describe: 'OME-NGFF version: 0.4 (Zarr v2) or 0.5 (Zarr v3)' },
-  'chunk-size': { type: 'string', describe: 'output chunk Z,Y,X (default: the input chunks)' },
+  'chunk-size': { type: 'string', describe: 'output chunk Z,Y,X (finalize: default the input chunks; pipeline: the patch size)' },
 } as const);
 
 export const finalizeCommand = {
@@ -40,7 +40,8 @@ export const finalizeCommand = {
   handler: async (a: Record<string, unknown>) => {
     const display = new ProgressDisplay({ quiet: a['quiet'] as boolean });
     try {
-      const r = await finalize({
+      const r = await withInterrupt((signal) => finalize({
+        signal,
         input: a['input_path'] as string,
         output: a['output_path'] as string,
         mode: a['mode'] as 'binary' | 'multiclass',
@@ -52,7 +53,7 @@ export const finalizeCommand = {
         concurrency: a['num-workers'] as number,
         overwrite: a['overwrite'] as boolean,
         onProgress: (e) => display.update(e),
-      });
+      }));
       display.stop();
       display.log(
         r.status === 'already-complete'

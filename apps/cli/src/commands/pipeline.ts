@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ProgressDisplay, parseNumberList, withSnakeAliases } from '@voxelflow/cli-kit';
+import { ProgressDisplay, parseNumberList, withInterrupt, withSnakeAliases } from '@voxelflow/cli-kit';
 import { runPipeline, type PipelineOptions } from '@voxelflow/inference';
 import type { Argv } from 'yargs';
 import { BACKEND_MODULES } from '../backends';
@@ -112,12 +112,10 @@ export const pipelineCommand = {
     // The demo volume is raw intensities: z-score them over the volume so the analytic model marks the sheets.
     if (demo && options.normalization === undefined) options.normalization = 'global_zscore';
     const display = new ProgressDisplay({ quiet: a['quiet'] as boolean });
-    const controller = new AbortController();
-    const stop = () => controller.abort();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
     try {
-      const r = await runPipeline({ ...options, signal: controller.signal, onProgress: (e, label) => display.update(e, label), onLog: (m) => display.log(m) });
+      const r = await withInterrupt((signal) =>
+        runPipeline({ ...options, signal, onProgress: (e, label) => display.update(e, label), onLog: (m) => display.log(m) }),
+      );
       display.stop();
       const f = r.finalize;
       display.log(
@@ -132,8 +130,6 @@ export const pipelineCommand = {
       }
     } finally {
       display.stop();
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
     }
   },
 };

@@ -3,7 +3,7 @@
  * PredictOptions and calls `predict` (or `estimatePredict`); no numerics here.
  */
 import { readFile } from 'node:fs/promises';
-import { ProgressDisplay, parseNumberList, withSnakeAliases } from '@voxelflow/cli-kit';
+import { ProgressDisplay, parseNumberList, withInterrupt, withSnakeAliases } from '@voxelflow/cli-kit';
 import { estimatePredict, predict, type PredictOptions } from '@voxelflow/inference';
 import { readIntensityProperties, type NormalizationScheme } from '@voxelflow/normalization';
 import type { Argv } from 'yargs';
@@ -168,12 +168,8 @@ export const predictCommand = {
       return;
     }
     const display = new ProgressDisplay({ quiet: a['quiet'] as boolean });
-    const controller = new AbortController();
-    const stop = () => controller.abort();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
     try {
-      const r = await predict({ ...options, signal: controller.signal, onProgress: (e) => display.update(e) });
+      const r = await withInterrupt((signal) => predict({ ...options, signal, onProgress: (e) => display.update(e) }));
       display.stop();
       const t = r.timings;
       display.log(
@@ -183,8 +179,6 @@ export const predictCommand = {
       if (a['verbose']) display.log(JSON.stringify({ config: r.config, timings: r.timings, chunksDecoded: r.chunksDecoded }, null, 2));
     } finally {
       display.stop();
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
     }
   },
 };
