@@ -8,7 +8,6 @@ import {
   InferenceError,
   InvalidOptionError,
   ModelLoadError,
-  mergeModelCards,
   modelCardFromMetadata,
   type BackendFactory,
   type BackendOptions,
@@ -18,7 +17,6 @@ import {
   type Tensor,
   type TensorInfo,
 } from '@voxelflow/inference';
-import { cardFromShapes } from './card-from-shapes';
 import {
   CUDA_PROVIDER_INSTALL_COMMAND,
   executionProvidersFor,
@@ -28,7 +26,7 @@ import {
 } from './devices';
 import { BackendDisposedError, DeviceUnavailableError } from './errors';
 import { readOnnxMetadata, type OnnxMetadata } from './onnx-metadata';
-import { checkBatch, describeSession, float16Bits, formatShape, type SessionLike } from './session-io';
+import { checkBatch, describeModel, float16Bits, formatShape, warmupBatch, type SessionLike } from './session-io';
 
 /** Graph optimization levels ONNX Runtime accepts. */
 export type GraphOptimizationLevel = NonNullable<BackendOptions['graphOptimization']>;
@@ -199,13 +197,7 @@ export class OnnxBackend implements ModelBackend {
     }
 
     try {
-      const { inputs, outputs } = describeSession(session as unknown as SessionLike, model.source);
-      const stated = mergeModelCards(embedded, model.card);
-      const card = mergeModelCards(
-        { name: model.name },
-        cardFromShapes(inputs[0]!, outputs[0], stated.layout),
-        stated,
-      );
+      const { inputs, outputs, card } = describeModel(session as unknown as SessionLike, model, embedded);
       const backend = new OnnxBackend(session, model.name, formatDevice(device), threads, metadata, inputs, outputs, card);
       if (options.warmup) await backend.warmup();
       return backend;
@@ -220,16 +212,11 @@ export class OnnxBackend implements ModelBackend {
    * symbolic). Returns false, and runs nothing, when any other dimension is symbolic.
    */
   async warmup(): Promise<boolean> {
-    const info = this.inputs[0]!;
-    const shape = info.shape.map((d, i) => (i === 0 && typeof d !== 'number' ? 1 : d));
-    if (shape.length === 0 || !shape.every((d): d is number => typeof d === 'number' && d > 0)) return false;
-    const size = shape.reduce((a, b) => a * b, 1);
-    const data = info.dtype === 'float16' ? new Uint16Array(size) : new Float32Array(size);
-    await this.run({ dtype: info.dtype, data, shape });
-    return true;
+    const batch = warmupBatch(this.inputs[0]!);
+    if (batch) await this.run(batch);
+    return batch !== undefined;
   }
 
-  /** Throws TensorMismatchError when `batch` does not fit `inputs[0]`. */
   /** Runs one batch through the model and returns the first output (same dtype as `outputs[0]`). */
   async run(batch: Tensor): Promise<Tensor> {
     const session = this.session;

@@ -3,7 +3,8 @@
  * ModelBackend contract: describing the session's inputs and outputs, checking a batch against the
  * input, and reading float16 outputs as bits. Typed structurally, so both runtimes' sessions fit.
  */
-import type { Tensor, TensorDType, TensorInfo } from '@voxelflow/inference';
+import { mergeModelCards, type ModelCard, type ResolvedModel, type Tensor, type TensorDType, type TensorInfo } from '@voxelflow/inference';
+import { cardFromShapes } from './card-from-shapes';
 import { TensorMismatchError, UnsupportedModelError } from './errors';
 
 /** The parts of an ONNX Runtime session's value metadata used here. */
@@ -131,4 +132,31 @@ export function float16Bits(raw: unknown): Uint16Array | undefined {
     return new Uint16Array(v.buffer, v.byteOffset, v.byteLength / 2);
   }
   return undefined;
+}
+
+/**
+ * The session's inputs and outputs and the model's card: fixed shapes, then the card embedded in the
+ * ONNX `metadata_props`, then the card beside the model (`model.card`), later sources winning field by
+ * field (files beside a model are the user's deliberate override).
+ */
+export function describeModel(
+  session: SessionLike,
+  model: ResolvedModel,
+  embedded: ModelCard,
+): { inputs: TensorInfo[]; outputs: TensorInfo[]; card: ModelCard } {
+  const { inputs, outputs } = describeSession(session, model.source);
+  const stated = mergeModelCards(embedded, model.card);
+  const card = mergeModelCards({ name: model.name }, cardFromShapes(inputs[0]!, outputs[0], stated.layout), stated);
+  return { inputs, outputs, card };
+}
+
+/**
+ * An all-zero batch of the input's fixed shape (batch 1 when the batch dimension is symbolic), for a
+ * warm-up run; undefined when another dimension is symbolic.
+ */
+export function warmupBatch(info: TensorInfo): Tensor | undefined {
+  const shape = info.shape.map((d, i) => (i === 0 && typeof d !== 'number' ? 1 : d));
+  if (shape.length === 0 || !shape.every((d): d is number => typeof d === 'number' && d > 0)) return undefined;
+  const size = shape.reduce((a, b) => a * b, 1);
+  return { dtype: info.dtype, data: info.dtype === 'float16' ? new Uint16Array(size) : new Float32Array(size), shape };
 }

@@ -9,7 +9,6 @@ import {
   InferenceError,
   InvalidOptionError,
   ModelLoadError,
-  mergeModelCards,
   modelCardFromMetadata,
   type BackendFactory,
   type BackendOptions,
@@ -21,9 +20,9 @@ import {
 } from '@voxelflow/inference';
 import {
   BackendDisposedError,
-  cardFromShapes,
   checkBatch,
-  describeSession,
+  describeModel,
+  warmupBatch,
   float16Bits,
   formatShape,
   readOnnxMetadata,
@@ -133,9 +132,7 @@ export class OrtWebBackend implements ModelBackend {
     }
 
     try {
-      const io = describeSession(session as unknown as SessionLike, model.source);
-      const stated = mergeModelCards(embedded, model.card);
-      const card = mergeModelCards({ name: model.name }, cardFromShapes(io.inputs[0]!, io.outputs[0], stated.layout), stated);
+      const { card, ...io } = describeModel(session as unknown as SessionLike, model, embedded);
       // Read back: ORT lowers the count to 1 where WebAssembly threads are unavailable.
       const started = ort.env.wasm.numThreads ?? threads;
       const backend = new OrtWebBackend(session, model.name, started, metadata, io, card);
@@ -152,13 +149,9 @@ export class OrtWebBackend implements ModelBackend {
    * symbolic). Returns false, and runs nothing, when any other dimension is symbolic.
    */
   async warmup(): Promise<boolean> {
-    const info = this.inputs[0]!;
-    const shape = info.shape.map((d, i) => (i === 0 && typeof d !== 'number' ? 1 : d));
-    if (shape.length === 0 || !shape.every((d): d is number => typeof d === 'number' && d > 0)) return false;
-    const size = shape.reduce((a, b) => a * b, 1);
-    const data = info.dtype === 'float16' ? new Uint16Array(size) : new Float32Array(size);
-    await this.run({ dtype: info.dtype, data, shape });
-    return true;
+    const batch = warmupBatch(this.inputs[0]!);
+    if (batch) await this.run(batch);
+    return batch !== undefined;
   }
 
   /**
