@@ -6,3 +6,7 @@ export { ProgressDisplay, formatProgressLine, formatDuration, type ProgressLike,
 export { runCommand, errorLine, EXIT_FAILURE, EXIT_USAGE } from './run-command';
 export { snakeAlias, withSnakeAliases, parseNumberList } from './flag-aliases';
 export { withInterrupt } from './interrupt';
+export { withCliConventions } from './cli-conventions';
+
+// Test support: run an app as a child process (source through tsx, or the built bin under npm test)
+export { runAppProcess, appEntry, type AppRun } from './run-app-process';
