@@ -3,10 +3,9 @@
  * module, or its TypeScript source under tests (loaded through tsx).
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { AccumulateTask } from './accumulate-worker';
+import type { AccumulateTask, DecodePatchTask } from './accumulate-worker';
 
 /** Where the worker module is, and how Node must be started to load it. */
 export function accumulateWorkerLocation(): {
@@ -17,10 +16,10 @@ export function accumulateWorkerLocation(): {
 } {
   const js = new URL('./accumulate-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { filename: js.href, execArgv: [] };
-  const ts = new URL('./accumulate-worker.ts', import.meta.url);
-  // Source mode (tests, development): tsx resolved from here, not from the working directory.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { filename: ts.href, execArgv: ['--conditions=@voxelflow/source', '--import', tsx] };
+  // Source mode (tests, development): a small ES module registers tsx in the worker, then loads the
+  // TypeScript worker (Node may load a worker's entry before `--import` hooks are active).
+  const source = new URL('./accumulate-worker-source.mjs', import.meta.url);
+  return { filename: source.href, execArgv: ['--conditions=@voxelflow/source'] };
 }
 
 /** A fixed-size Piscina pool that runs {@link accumulatePatchIntoChunk} tasks; `destroy` it when done. */
@@ -40,6 +39,11 @@ export class AccumulatePool {
   /** Runs one patch-into-chunk task; resolves with the number of voxels it touched. */
   run(task: AccumulateTask): Promise<number> {
     return this.pool.run(task) as Promise<number>;
+  }
+
+  /** Decodes one stored float16 patch into a shared buffer; resolves with the stored bytes fetched. */
+  decodePatch(task: DecodePatchTask): Promise<number> {
+    return this.pool.run(task, { name: 'decodePatch' }) as Promise<number>;
   }
 
   /** Stops every worker; the pool is unusable afterwards. */

@@ -7,7 +7,7 @@
 export { Accumulator, type AccumulatorOptions, type AccumulatedChunk } from './accumulator';
 export { PooledAccumulator } from './pooled-accumulator';
 export { AccumulatePool, accumulateWorkerLocation } from './accumulate-pool';
-export type { AccumulateTask } from './accumulate-worker';
+export type { AccumulateTask, DecodePatchTask } from './accumulate-worker';
 export { accumulatePatchIntoChunk, divideChunk, type ChunkBuffers, type PatchData } from './accumulate-kernel';
 export {
   chunkCounts,

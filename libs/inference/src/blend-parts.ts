@@ -189,6 +189,7 @@ export async function blend(options: BlendOptions): Promise<BlendResult> {
   let decoded = 0;
   let chunksWritten = 0;
   let bytesWritten = 0;
+  let workerBytesRead = 0;
   const writes = new Set<Promise<void>>();
   let writeError: unknown;
   const divided = new Float32Array(channels * chunk.reduce((a, b) => a * b, 1));
@@ -225,17 +226,22 @@ export async function blend(options: BlendOptions): Promise<BlendResult> {
         progress.advance(1, 1);
         continue;
       }
-      const nd = await p.part.logits.read({ start: coords, stop: [p.slot + 1, channels, ...patchSize] });
       decoded++;
       if (serial) {
+        const nd = await p.part.logits.read({ start: coords, stop: [p.slot + 1, channels, ...patchSize] });
         serial.add(p.start, float16ToFloat32(nd.data as Uint16Array)).forEach(writeChunk);
         progress.advance(1);
         continue;
       }
+      // The workers decode the stored patch into shared memory, then accumulate it: decoding is most
+      // of a blend's work, so it is what the workers must share.
       const buf = free.pop() ?? pooled!.allocatePatch();
-      float16ToFloat32(nd.data as Uint16Array, buf);
-      const task: Promise<void> = pooled!
-        .add(p.start, buf)
+      const task: Promise<void> = pool!
+        .decodePatch({ url: p.part.logits.url, slot: p.slot, channels, patchSize: [...patchSize], out: buf })
+        .then((fetched) => {
+          workerBytesRead += fetched;
+          return pooled!.add(p.start, buf);
+        })
         .then((done) => {
           done.forEach(writeChunk);
           free.push(buf);
@@ -263,7 +269,7 @@ export async function blend(options: BlendOptions): Promise<BlendResult> {
     decoded,
     chunksWritten,
     logitVoxels: decoded * channels * patchVoxels,
-    bytesRead: cache.stats.bytesFetched,
+    bytesRead: cache.stats.bytesFetched + workerBytesRead,
     bytesWritten,
     peakOpenBytes: (serial ?? pooled)!.peakOpenBytes,
     seconds: (performance.now() - t0) / 1000,

@@ -3,7 +3,10 @@
  * (wall time, bytes written, peak RSS of each route, measured in a fresh process per route), and the
  * staged blend's throughput in logit voxels/s with 1 and 2 accumulation workers.
  *
- *   npx tsx --conditions=@voxelflow/source tools/bench/src/pipeline.ts
+ *   npm run build && npx tsx tools/bench/src/pipeline.ts
+ *
+ * Run it against the built packages (no --conditions flag): from source every worker thread compiles
+ * the TypeScript of the libraries it loads first, which the blend figures would then measure.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
