@@ -24,7 +24,21 @@ export {
 
 // ONNX file metadata (onnxruntime-node exposes none)
 export { readOnnxMetadata, type OnnxMetadata } from './onnx-metadata';
-export { describeSession, describeModel, warmupBatch, checkBatch, float16Bits, formatShape, type SessionLike, type SessionValueMetadata } from './session-io';
+export {
+  describeSession,
+  describeModel,
+  warmupBatch,
+  checkBatch,
+  runFirstOutput,
+  oneLine,
+  float16Bits,
+  formatShape,
+  type SessionLike,
+  type SessionValueMetadata,
+  type OrtRunnable,
+  type OrtTensorLike,
+  type RunContext,
+} from './session-io';
 export { cardFromShapes } from './card-from-shapes';
 
 // Errors

@@ -26,7 +26,7 @@ import {
 } from './devices';
 import { BackendDisposedError, DeviceUnavailableError } from './errors';
 import { readOnnxMetadata, type OnnxMetadata } from './onnx-metadata';
-import { checkBatch, describeModel, float16Bits, formatShape, warmupBatch, type SessionLike } from './session-io';
+import { checkBatch, describeModel, oneLine, runFirstOutput, warmupBatch, type OrtRunnable, type OrtTensorLike, type SessionLike } from './session-io';
 
 /** Graph optimization levels ONNX Runtime accepts. */
 export type GraphOptimizationLevel = NonNullable<BackendOptions['graphOptimization']>;
@@ -58,8 +58,6 @@ function configureOrtLoggingOnce(): void {
   if (ort.env.logLevel === 'warning') ort.env.logLevel = 'fatal';
 }
 
-const oneLine = (e: unknown): string =>
-  (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
 
 
 /** Turns a session-creation failure into the error that tells the user what to do. */
@@ -222,36 +220,14 @@ export class OnnxBackend implements ModelBackend {
     const session = this.session;
     if (!session) throw new BackendDisposedError(`model ${this.name}: run() after dispose(); create a new backend`);
     checkBatch(this.inputs[0]!, batch, this.name);
-    const inputName = this.inputs[0]!.name;
-    const outputName = this.outputs[0]!.name;
     if (batch.dtype === 'float16') checkNoFloat16Polyfill(this.name);
     const input = new ort.Tensor(batch.dtype, batch.data, batch.shape);
-    let results: ort.InferenceSession.ReturnType;
-    try {
-      results = await session.run({ [inputName]: input }, [outputName]);
-    } catch (e) {
-      if (!this.session) throw new BackendDisposedError(`model ${this.name}: disposed while a batch was running`);
-      throw new InferenceError(
-        `model ${this.name}: ONNX Runtime failed on a batch of shape ${formatShape(batch.shape)} on ${this.device}: ${oneLine(e)}`,
-        { cause: e },
-      );
-    } finally {
-      input.dispose();
-    }
-    try {
-      const out = results[outputName];
-      if (!out) throw new InferenceError(`model ${this.name}: ONNX Runtime returned no output "${outputName}"`);
-      const shape = Array.from(out.dims);
-      const raw = out.data;
-      if (out.type === 'float32' && raw instanceof Float32Array) return { dtype: 'float32', data: raw, shape };
-      if (out.type === 'float16' && ArrayBuffer.isView(raw)) {
-        return { dtype: 'float16', data: float16Bits(raw)!, shape };
-      }
-      throw new InferenceError(`model ${this.name}: output "${outputName}" came back as ${out.type}; expected ${this.outputs[0]!.dtype}`);
-    } finally {
-      // The returned arrays stay valid: dispose() only drops the tensors' own references (and any native handle).
-      for (const t of Object.values(results)) t.dispose();
-    }
+    return runFirstOutput(session as unknown as OrtRunnable, input as unknown as OrtTensorLike, this, {
+      model: this.name,
+      runtime: 'ONNX Runtime',
+      where: `on ${this.device}`,
+      disposed: () => !this.session,
+    });
   }
 
   /** Releases the session. Further `run` calls throw BackendDisposedError; a second dispose is a no-op. */

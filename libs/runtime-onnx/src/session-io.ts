@@ -3,9 +3,9 @@
  * ModelBackend contract: describing the session's inputs and outputs, checking a batch against the
  * input, and reading float16 outputs as bits. Typed structurally, so both runtimes' sessions fit.
  */
-import { mergeModelCards, type ModelCard, type ResolvedModel, type Tensor, type TensorDType, type TensorInfo } from '@voxelflow/inference';
+import { InferenceError, mergeModelCards, type ModelCard, type ResolvedModel, type Tensor, type TensorDType, type TensorInfo } from '@voxelflow/inference';
 import { cardFromShapes } from './card-from-shapes';
-import { TensorMismatchError, UnsupportedModelError } from './errors';
+import { BackendDisposedError, TensorMismatchError, UnsupportedModelError } from './errors';
 
 /** The parts of an ONNX Runtime session's value metadata used here. */
 export interface SessionValueMetadata {
@@ -159,4 +159,76 @@ export function warmupBatch(info: TensorInfo): Tensor | undefined {
   if (shape.length === 0 || !shape.every((d): d is number => typeof d === 'number' && d > 0)) return undefined;
   const size = shape.reduce((a, b) => a * b, 1);
   return { dtype: info.dtype, data: info.dtype === 'float16' ? new Uint16Array(size) : new Float32Array(size), shape };
+}
+
+/** The parts of an ONNX Runtime tensor used here (onnxruntime-common's Tensor fits). */
+export interface OrtTensorLike {
+  /** Element type, e.g. 'float32'. */
+  readonly type: string;
+  /** Shape. */
+  readonly dims: readonly number[];
+  /** The elements (a typed array for numeric tensors). */
+  readonly data: unknown;
+  /** Releases the tensor's own resources, where the runtime has any. */
+  dispose?(): void;
+}
+
+/** The part of an ONNX Runtime session that runs (onnxruntime-common's InferenceSession fits). */
+export interface OrtRunnable {
+  /** Runs the model on `feeds` and returns the outputs named in `fetches`. */
+  run(feeds: Record<string, OrtTensorLike>, fetches: string[]): Promise<Record<string, OrtTensorLike>>;
+}
+
+/** Names a run for error messages: the model, the runtime, and where it ran. */
+export interface RunContext {
+  /** The model's short name. */
+  model: string;
+  /** The runtime's name, e.g. 'ONNX Runtime'. */
+  runtime: string;
+  /** e.g. `on cuda:0`; empty when there is one place to run. */
+  where?: string;
+  /** True once the backend was disposed (a run that fails after it says so). */
+  disposed(): boolean;
+}
+
+/** An error's message on one line (runtimes' messages span several). */
+export const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+
+/**
+ * Runs one input through an ONNX Runtime session and returns its first output as the contract's
+ * Tensor (float16 as Uint16Array bits). The tensors are disposed afterwards where the runtime supports
+ * it; the returned array stays valid (dispose only drops the tensors' own references).
+ */
+export async function runFirstOutput(
+  session: OrtRunnable,
+  input: OrtTensorLike,
+  info: { inputs: readonly TensorInfo[]; outputs: readonly TensorInfo[] },
+  context: RunContext,
+): Promise<Tensor> {
+  const inputName = info.inputs[0]!.name;
+  const outputName = info.outputs[0]!.name;
+  let results: Record<string, OrtTensorLike>;
+  try {
+    results = await session.run({ [inputName]: input }, [outputName]);
+  } catch (e) {
+    if (context.disposed()) throw new BackendDisposedError(`model ${context.model}: disposed while a batch was running`);
+    throw new InferenceError(
+      `model ${context.model}: ${context.runtime} failed on a batch of shape ${formatShape(input.dims)}${context.where ? ` ${context.where}` : ''}: ${oneLine(e)}`,
+      { cause: e },
+    );
+  } finally {
+    input.dispose?.();
+  }
+  try {
+    const out = results[outputName];
+    if (!out) throw new InferenceError(`model ${context.model}: ${context.runtime} returned no output "${outputName}"`);
+    const shape = Array.from(out.dims);
+    const raw = out.data;
+    if (out.type === 'float32' && raw instanceof Float32Array) return { dtype: 'float32', data: raw, shape };
+    const bits = out.type === 'float16' ? float16Bits(raw) : undefined;
+    if (bits) return { dtype: 'float16', data: bits, shape };
+    throw new InferenceError(`model ${context.model}: output "${outputName}" came back as ${out.type}; expected ${info.outputs[0]!.dtype}`);
+  } finally {
+    for (const t of Object.values(results)) t.dispose?.();
+  }
 }

@@ -6,7 +6,6 @@
  */
 import * as ort from 'onnxruntime-web';
 import {
-  InferenceError,
   InvalidOptionError,
   ModelLoadError,
   modelCardFromMetadata,
@@ -23,9 +22,11 @@ import {
   checkBatch,
   describeModel,
   warmupBatch,
-  float16Bits,
-  formatShape,
+  oneLine,
   readOnnxMetadata,
+  runFirstOutput,
+  type OrtRunnable,
+  type OrtTensorLike,
   type SessionLike,
   type GraphOptimizationLevel,
   type OnnxMetadata,
@@ -46,7 +47,6 @@ export interface OrtWebBackendOptions extends BackendOptions {
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
 
 
 /**
@@ -162,30 +162,13 @@ export class OrtWebBackend implements ModelBackend {
     const session = this.session;
     if (!session) throw new BackendDisposedError(`model ${this.name}: run() after dispose(); create a new backend`);
     checkBatch(this.inputs[0]!, batch, this.name);
-    const inputName = this.inputs[0]!.name;
-    const outputName = this.outputs[0]!.name;
     // ort-web's Tensor takes float16 as a Uint16Array of bits (or a Float16Array where one exists).
     const input = new ort.Tensor(batch.dtype, batch.data, batch.shape);
-    let results: ort.InferenceSession.ReturnType;
-    try {
-      results = await session.run({ [inputName]: input }, [outputName]);
-    } catch (e) {
-      if (!this.session) throw new BackendDisposedError(`model ${this.name}: disposed while a batch was running`);
-      throw new InferenceError(
-        `model ${this.name}: onnxruntime-web failed on a batch of shape ${formatShape(batch.shape)}: ${oneLine(e)}`,
-        { cause: e },
-      );
-    }
-    const out = results[outputName];
-    if (!out) throw new InferenceError(`model ${this.name}: onnxruntime-web returned no output "${outputName}"`);
-    const shape = Array.from(out.dims);
-    const raw = out.data;
-    if (out.type === 'float32' && raw instanceof Float32Array) return { dtype: 'float32', data: raw, shape };
-    if (out.type === 'float16') {
-      const bits = float16Bits(raw);
-      if (bits) return { dtype: 'float16', data: bits, shape };
-    }
-    throw new InferenceError(`model ${this.name}: output "${outputName}" came back as ${out.type}; expected ${this.outputs[0]!.dtype}`);
+    return runFirstOutput(session as unknown as OrtRunnable, input as unknown as OrtTensorLike, this, {
+      model: this.name,
+      runtime: 'onnxruntime-web',
+      disposed: () => !this.session,
+    });
   }
 
   /** Releases the session. Further `run` calls throw BackendDisposedError; a second dispose is a no-op. */
