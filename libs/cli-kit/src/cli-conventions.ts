@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import { EXIT_USAGE } from './run-command';
 
+/** Returns `parser` with the shared conventions applied; `version` is what --version prints. */
 export function withCliConventions<T>(parser: Argv<T>, version: string): Argv<T> {
   return parser
     .strict()

@@ -11,8 +11,11 @@ import { pathToFileURL } from 'node:url';
 
 /** What a finished process left behind. */
 export interface AppRun {
+  /** Exit code (-1 when killed by a signal). */
   code: number;
+  /** Everything written to standard output. */
   stdout: string;
+  /** Everything written to standard error. */
   stderr: string;
 }
 

@@ -38,6 +38,7 @@ export {
   type OrtRunnable,
   type OrtTensorLike,
   type RunContext,
+  type ModelDescription,
 } from './session-io';
 export { cardFromShapes } from './card-from-shapes';
 

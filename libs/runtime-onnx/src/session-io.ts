@@ -134,16 +134,22 @@ export function float16Bits(raw: unknown): Uint16Array | undefined {
   return undefined;
 }
 
+/** What {@link describeModel} finds. */
+export interface ModelDescription {
+  /** The model's one input. */
+  inputs: TensorInfo[];
+  /** Its float outputs; the first is what runs return. */
+  outputs: TensorInfo[];
+  /** The merged card. */
+  card: ModelCard;
+}
+
 /**
  * The session's inputs and outputs and the model's card: fixed shapes, then the card embedded in the
  * ONNX `metadata_props`, then the card beside the model (`model.card`), later sources winning field by
  * field (files beside a model are the user's deliberate override).
  */
-export function describeModel(
-  session: SessionLike,
-  model: ResolvedModel,
-  embedded: ModelCard,
-): { inputs: TensorInfo[]; outputs: TensorInfo[]; card: ModelCard } {
+export function describeModel(session: SessionLike, model: ResolvedModel, embedded: ModelCard): ModelDescription {
   const { inputs, outputs } = describeSession(session, model.source);
   const stated = mergeModelCards(embedded, model.card);
   const card = mergeModelCards({ name: model.name }, cardFromShapes(inputs[0]!, outputs[0], stated.layout), stated);

@@ -87,3 +87,21 @@ describe('lock-file check', () => {
     }
   });
 });
+
+describe('API reference', () => {
+  it('builds from the TSDoc comments without a warning', () => {
+    const out = mkdtempSync(join(tmpdir(), 'vf-docs-'));
+    try {
+      // typedoc.json treats warnings as errors: an undocumented export fails here.
+      const r = spawnSync(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc'), '--options', 'typedoc.json', '--out', out], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      const warnings = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /\[warning\]/.test(l));
+      expect(warnings).toEqual([]);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
