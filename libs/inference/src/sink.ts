@@ -16,8 +16,8 @@ export interface PatchSink {
   /** Patches already done by an earlier run (resume); the loop neither reads nor runs them. */
   completed?(): Promise<ReadonlySet<number>>;
   /**
-   * Takes one batch of results. The logits buffers are reused after the returned promise settles, so
-   * a sink that keeps them must copy.
+   * Takes one batch of results. The loop writes a batch while the model runs the next one; the logits
+   * buffers are reused once both have finished, so a sink that keeps them past its promise must copy.
    */
   write(results: readonly PatchResult[]): Promise<void>;
   /** Called once after the last batch (and not on failure). */
