@@ -18,6 +18,7 @@ import { ChunkCollector } from './chunk-collector';
 import { AbortedError, InferenceError, InvalidOptionError } from './errors';
 import { runFusedPart, type FusedPartOptions, type FusedPartResult } from './fused';
 import { joinUrl, type LogitsCompressor } from './logits-store';
+import { resolveModel } from './model-resolution';
 import type { ChildJob, ChildMessage } from './pipeline-child';
 import type { PredictResult } from './predict';
 import type { ProgressEvent } from './progress';
@@ -212,6 +213,12 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   const inProcess = plans.length === 1 && (o.gpus ?? []).length === 0;
   if (!inProcess && !o.backendModule) {
     throw new InvalidOptionError('several part processes need backendModule (the module that exports the backend factory)');
+  }
+  if (!inProcess) {
+    // Fetch hub models once here, so the part processes find them in the cache: processes that
+    // download the same file into one Hugging Face cache at once race on its final rename.
+    const models = o.model === undefined ? [] : Array.isArray(o.model) ? o.model : [o.model];
+    for (const m of models) if (m.startsWith('hf://')) await resolveModel(m);
   }
   const input = await openVolume(o.input, { format: o.inputFormat, level: o.inputLevel });
   const spatialShape = input.shape.slice(-3);

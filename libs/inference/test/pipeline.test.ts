@@ -91,3 +91,35 @@ describe('runPipeline with the analytic model', () => {
     }
   });
 });
+
+describe('runPipeline with a hub model and part processes', () => {
+  it('fetches hf:// models once in the parent; every part process then reads them from the cache', async () => {
+    const { startFakeHub } = await import('@voxelflow/remote-storage');
+    const { mkdir, copyFile } = await import('node:fs/promises');
+    const repoDir = join(dir, 'hub-repo');
+    await mkdir(repoDir, { recursive: true });
+    await copyFile(new URL('../../../test-data/models/analytic3d.onnx', import.meta.url), join(repoDir, 'model.onnx'));
+    const hub = await startFakeHub({ repos: { 'org/analytic': repoDir } });
+    const saved = { HF_ENDPOINT: process.env['HF_ENDPOINT'], HF_HOME: process.env['HF_HOME'] };
+    process.env['HF_ENDPOINT'] = hub.hubUrl;
+    process.env['HF_HOME'] = join(dir, 'hf-home');
+    try {
+      const input = await volume('hub.zarr', [24, 20, 20]);
+      const out = join(dir, 'hub-out.zarr');
+      const backendModule = { specifier: new URL('./analytic-backend-module.ts', import.meta.url).href, exportName: 'createAnalyticBackend' };
+      await runPipeline(base(input.url, out, { model: 'hf://org/analytic', backends: undefined, backendModule, workers: 3, dtype: 'float32' }));
+      const c = await checkOutput(out, input, 'float32');
+      expect(c.maxErr).toBeLessThan(1e-6);
+      // One download by the parent (a size probe, then the file); the three part processes only asked
+      // for metadata and read the file from the cache (without the prefetch: a download each, racing).
+      expect(hub.requests.filter((r) => /\/resolve\/.*model\.onnx/.test(r))).toHaveLength(2);
+      expect(hub.requests.filter((r) => r.startsWith('POST') && /paths-info/.test(r)).length).toBeGreaterThanOrEqual(6);
+    } finally {
+      process.env['HF_ENDPOINT'] = saved.HF_ENDPOINT ?? '';
+      if (saved.HF_ENDPOINT === undefined) delete process.env['HF_ENDPOINT'];
+      if (saved.HF_HOME === undefined) delete process.env['HF_HOME'];
+      else process.env['HF_HOME'] = saved.HF_HOME;
+      await hub.close();
+    }
+  }, 180_000);
+});
